@@ -1,0 +1,165 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Messaging.Inbox;
+using Tessera.Messaging.Outbox;
+using Tessera.Messaging.Transport;
+using Tessera.ServiceDefaults.Data;
+using Tessera.ServiceDefaults.Hosting;
+using Tessera.ServiceDefaults.Json;
+using Tessera.ServiceDefaults.Security;
+
+namespace Tessera.Messaging.Feed;
+
+/// <summary>One page of a producer's feed. <see cref="Next"/> is the checkpoint to send next; <see cref="Head"/> the newest position.</summary>
+public sealed record FeedPage(IReadOnlyList<EventEnvelope> Events, long Next, long Head);
+
+/// <summary>
+/// The zero-infrastructure transport (docs/adr/0001): each producer serves its outbox as an ordered, paged,
+/// authenticated feed with long-poll; each subscriber pulls it and keeps its checkpoint in its own database.
+/// </summary>
+internal sealed class FeedTransport<TContext>(
+    IHttpClientFactory clients,
+    ServiceTokenProvider tokens,
+    SubscriptionMonitor monitor,
+    IOptions<MessagingOptions> options,
+    IOptions<TesseraOptions> tessera,
+    TimeProvider clock,
+    ILogger<FeedTransport<TContext>> logger) : IMessageTransport
+    where TContext : ServiceDbContext
+{
+    public const string ClientName = "tessera-feed";
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    public string Name => "feed";
+
+    public Task RunProducerAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void MapProducerEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/events", FeedEndpoint.ReadFeed)
+            .RequireAuthorization(p => p.RequireRole(Roles.Service))
+            .DisableRequestTimeout()
+            .WithName("ReadEventFeed")
+            .WithSummary("This service's integration events after a position, oldest first; waits up to 'wait' seconds for new ones.");
+    }
+
+    public async Task RunConsumerAsync(string producer, IInboxSink sink, CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        long? checkpoint = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                checkpoint ??= await sink.GetCheckpointAsync(producer, cancellationToken);
+                var page = await Fetch(producer, checkpoint.Value, cancellationToken);
+                if (page.Events.Count > 0)
+                    await sink.StageAsync(producer, page.Events, page.Next, cancellationToken);
+                checkpoint = page.Next;
+                monitor.Succeeded(producer, page.Next, page.Head, clock.GetUtcNow());
+                if (failures > 0)
+                    logger.LogInformation("Reading the {Producer} feed again after {Failures} failed attempts", producer, failures);
+                failures = 0;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The position is re-read from the database, so a page that failed half-way is fetched again and deduplicated.
+                checkpoint = null;
+                failures++;
+                monitor.Failed(producer, ex.Message, clock.GetUtcNow());
+                var delay = Backoff(failures);
+                if (failures == 1 || failures % 20 == 0)
+                    logger.LogWarning("Cannot read the {Producer} feed (attempt {Attempt}): {Error}; retrying in {DelayMs:0} ms",
+                        producer, failures, ex.Message, delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, clock, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<FeedPage> Fetch(string producer, long after, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var client = clients.CreateClient(ClientName);
+        var wait = (int)Math.Ceiling(settings.LongPollWait.TotalSeconds);
+        client.Timeout = TimeSpan.FromSeconds(wait + 15);
+        var uri = new Uri(tessera.Value.ServiceUri(producer), $"/events?after={after}&limit={settings.FeedPageSize}&wait={wait}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetToken());
+        using var response = await client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"{producer} answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<FeedPage>(TesseraJson.Options, cancellationToken)
+               ?? throw new InvalidOperationException($"{producer} answered an empty feed page.");
+    }
+
+    private static TimeSpan Backoff(int failures)
+    {
+        var ms = Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures - 1, 10)));
+        return TimeSpan.FromMilliseconds(ms / 2 + Random.Shared.NextDouble() * ms / 2);
+    }
+}
+
+/// <summary>GET /events: the producer side of the feed.</summary>
+internal static class FeedEndpoint
+{
+    public static async Task<IResult> ReadFeed(
+        long? after, int? limit, int? wait,
+        ServiceDbContext db, OutboxSignal signal, IOptions<MessagingOptions> options, IOptions<TesseraOptions> tessera,
+        IHostApplicationLifetime lifetime, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var from = Math.Max(0, after ?? 0);
+        var take = Math.Clamp(limit ?? options.Value.FeedPageSize, 1, 1000);
+        var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, 60));
+        var producer = tessera.Value.ServiceName;
+        var outbox = db.Set<OutboxMessage>().AsNoTracking();
+
+        while (true)
+        {
+            var next = signal.Committed.Next;
+            var rows = await outbox.Where(m => m.Position > from).OrderBy(m => m.Position).Take(take).ToListAsync(cancellationToken);
+            var remaining = deadline - clock.GetUtcNow();
+            if (rows.Count > 0 || remaining <= TimeSpan.Zero)
+            {
+                var head = await outbox.MaxAsync(m => (long?)m.Position, cancellationToken) ?? from;
+                var events = rows.Select(r => ToEnvelope(r, producer)).ToList();
+                return TypedResults.Ok(new FeedPage(events, rows.Count > 0 ? rows[^1].Position : from, head));
+            }
+            try
+            {
+                // A waiting long-poll ends as soon as shutdown starts (answering an empty page), so it never delays a graceful stop.
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+                await Signal.WaitAsync(next, remaining, clock, linked.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                deadline = clock.GetUtcNow();
+            }
+            catch (OperationCanceledException)
+            {
+                return TypedResults.Empty;
+            }
+        }
+    }
+
+    private static EventEnvelope ToEnvelope(OutboxMessage row, string producer)
+    {
+        using var payload = System.Text.Json.JsonDocument.Parse(row.Payload);
+        return new EventEnvelope(row.MessageId, row.Type, row.Version, row.Tenant, row.OccurredAt, producer, row.AggregateId,
+            row.CorrelationId, row.CausationId, row.TraceParent, payload.RootElement.Clone(), row.Position);
+    }
+}

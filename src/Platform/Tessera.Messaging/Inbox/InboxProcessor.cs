@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Messaging.Handling;
+using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Data;
+using Tessera.ServiceDefaults.Json;
+using Tessera.ServiceDefaults.Tenancy;
+
+namespace Tessera.Messaging.Inbox;
+
+/// <summary>
+/// Runs handlers for staged messages. Per aggregate, only the oldest unfinished message is eligible, so messages of
+/// one order are handled in order, and a parked or backing-off message holds back only its own aggregate. Each message
+/// is handled in its own transaction together with its status change (exactly-once effect); a failure is recorded and
+/// retried with exponential backoff and jitter, and parked with its error after the last attempt.
+/// </summary>
+internal sealed class InboxProcessor<TContext>(
+    IServiceScopeFactory scopes,
+    SubscriptionRegistry registry,
+    InboxSignal signal,
+    IOptions<MessagingOptions> options,
+    TimeProvider clock,
+    ILogger<InboxProcessor<TContext>> logger) : BackgroundService
+    where TContext : ServiceDbContext
+{
+    private const int BatchSize = 50;
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signal.Staged.Next;
+            TimeSpan wait;
+            try
+            {
+                var batch = await NextBatch(stoppingToken);
+                foreach (var sequence in batch)
+                    await ProcessAsync(sequence, stoppingToken);
+                if (batch.Count > 0)
+                    continue;
+                wait = await TimeUntilNextRetry(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Inbox processing failed; retrying shortly");
+                wait = TimeSpan.FromSeconds(1);
+            }
+
+            try
+            {
+                await Signal.WaitAsync(wake, wait, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<List<long>> NextBatch(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var inbox = db.Set<InboxMessage>();
+        var now = clock.GetUtcNow();
+        return await inbox
+            .Where(m => m.Status == InboxStatus.Pending && m.NextAttemptAt <= now)
+            .Where(m => !inbox.Any(earlier => earlier.AggregateKey == m.AggregateKey && earlier.Sequence < m.Sequence &&
+                                              (earlier.Status == InboxStatus.Pending || earlier.Status == InboxStatus.Parked)))
+            .OrderBy(m => m.Sequence)
+            .Select(m => m.Sequence)
+            .Take(BatchSize)
+            .ToListAsync(cancellationToken);
+    }
+
+    private async Task<TimeSpan> TimeUntilNextRetry(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var next = await db.Set<InboxMessage>().Where(m => m.Status == InboxStatus.Pending)
+            .OrderBy(m => m.NextAttemptAt).Select(m => (DateTimeOffset?)m.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+        if (next is null)
+            return IdleWait;
+        var wait = next.Value - clock.GetUtcNow();
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait < IdleWait ? wait : IdleWait;
+    }
+
+    internal async Task ProcessAsync(long sequence, CancellationToken cancellationToken)
+    {
+        string? type = null;
+        Guid messageId = default;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            var db = services.GetRequiredService<TContext>();
+
+            await using var transaction = await db.BeginWriteAsync(cancellationToken);
+            var row = await db.Set<InboxMessage>().FirstOrDefaultAsync(m => m.Sequence == sequence, cancellationToken);
+            if (row is null || row.Status != InboxStatus.Pending)
+                return;
+            (type, messageId) = (row.Type, row.MessageId);
+
+            var envelope = JsonSerializer.Deserialize<EventEnvelope>(row.Envelope, TesseraJson.Options)!;
+            var registration = registry.Find(row.Producer, row.Type, row.Version)
+                ?? throw new InvalidOperationException($"No handler is registered for {row.Producer} {row.Type} v{row.Version}.");
+
+            services.GetRequiredService<TenantContext>().Set(envelope.Tenant);
+            services.GetRequiredService<MessageScope>().Current = envelope;
+            using var activity = StartActivity(envelope);
+
+            var message = registration.Deserialize(envelope.Payload);
+            var context = new MessageContext(envelope);
+            foreach (var handler in registration.Handlers)
+                await handler(services, message, context, cancellationToken);
+
+            row.Status = InboxStatus.Processed;
+            row.Attempts++;
+            row.ProcessedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await RecordFailure(sequence, type, messageId, ex, cancellationToken);
+        }
+    }
+
+    private async Task RecordFailure(long sequence, string? type, Guid messageId, Exception error, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var row = await db.Set<InboxMessage>().FirstOrDefaultAsync(m => m.Sequence == sequence, cancellationToken);
+        if (row is null || row.Status != InboxStatus.Pending)
+            return;
+
+        var settings = options.Value;
+        var now = clock.GetUtcNow();
+        row.Attempts++;
+        row.LastError = Describe(error);
+        if (row.Attempts >= settings.MaxAttempts)
+        {
+            row.Status = InboxStatus.Parked;
+            row.ParkedAt = now;
+            logger.LogError("Parked {Type} {MessageId} after {Attempts} attempts: {Error}", type, messageId, row.Attempts, error.Message);
+        }
+        else
+        {
+            var delay = Backoff(row.Attempts, settings);
+            row.NextAttemptAt = now + delay;
+            logger.LogWarning("Handling {Type} {MessageId} failed (attempt {Attempt} of {MaxAttempts}); retrying in {DelayMs:0} ms: {Error}",
+                type, messageId, row.Attempts, settings.MaxAttempts, delay.TotalMilliseconds, error.Message);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Exponential backoff with "equal jitter": half the delay is fixed, half random, so retries of many messages spread out.</summary>
+    internal static TimeSpan Backoff(int attempt, MessagingOptions settings)
+    {
+        var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
+        var capped = Math.Min(exponential, settings.RetryMaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
+    }
+
+    private static string Describe(Exception error)
+    {
+        var text = error.ToString();
+        return text.Length <= 4000 ? text : text[..4000];
+    }
+
+    private static Activity? StartActivity(EventEnvelope envelope)
+    {
+        var activity = new Activity("handle " + envelope.Type);
+        if (envelope.TraceParent is { Length: > 0 } parent)
+            activity.SetParentId(parent);
+        activity.SetTag("messaging.message.id", envelope.Id);
+        return activity.Start();
+    }
+}

@@ -1,0 +1,29 @@
+namespace Tessera.Messaging;
+
+/// <summary>Messaging settings, section "Tessera:Messaging".</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "Tessera:Messaging";
+
+    /// <summary>Attempts before a failing message is parked for an operator.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>First retry delay; doubles on every attempt, with jitter, up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long events stay in the producer's feed, so that a new subscriber can backfill.</summary>
+    public TimeSpan FeedRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long processed inbox rows are kept for deduplication; parked rows stay until resolved.</summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(45);
+
+    /// <summary>How long a feed request waits for new events before answering empty.</summary>
+    public TimeSpan LongPollWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    public int FeedPageSize { get; set; } = 200;
+
+    /// <summary>Turns off pulling from other services (functional tests drive the inbox directly).</summary>
+    public bool SubscriptionsEnabled { get; set; } = true;
+}

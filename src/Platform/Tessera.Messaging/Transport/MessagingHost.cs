@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.Messaging.Handling;
+using Tessera.Messaging.Inbox;
+using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Data;
+
+namespace Tessera.Messaging.Transport;
+
+/// <summary>Runs the transport: its producer side, and one consumer per subscribed producer.</summary>
+internal sealed class MessagingHost(
+    IMessageTransport transport,
+    SubscriptionRegistry registry,
+    IInboxSink sink,
+    IOptions<MessagingOptions> options) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var work = new List<Task> { transport.RunProducerAsync(stoppingToken) };
+        if (options.Value.SubscriptionsEnabled)
+            work.AddRange(registry.Producers.Select(p => transport.RunConsumerAsync(p, sink, stoppingToken)));
+        return Task.WhenAll(work);
+    }
+}
+
+/// <summary>Drops feed events past their retention and processed inbox rows past theirs; parked rows stay until resolved.</summary>
+internal sealed class MessagingRetention<TContext>(
+    IServiceScopeFactory scopes,
+    IOptions<MessagingOptions> options,
+    TimeProvider clock,
+    ILogger<MessagingRetention<TContext>> logger) : BackgroundService
+    where TContext : ServiceDbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                var now = clock.GetUtcNow();
+                var feedCutoff = now - options.Value.FeedRetention;
+                var inboxCutoff = now - options.Value.InboxRetention;
+                await using var transaction = await db.BeginWriteAsync(stoppingToken);
+                var events = await db.Set<OutboxMessage>().Where(m => m.OccurredAt < feedCutoff).ExecuteDeleteAsync(stoppingToken);
+                var received = await db.Set<InboxMessage>()
+                    .Where(m => (m.Status == InboxStatus.Processed || m.Status == InboxStatus.Discarded) && m.ReceivedAt < inboxCutoff)
+                    .ExecuteDeleteAsync(stoppingToken);
+                await transaction.CommitAsync(stoppingToken);
+                if (events + received > 0)
+                    logger.LogInformation("Retention removed {Events} feed events and {Received} inbox rows", events, received);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Messaging retention failed; will retry");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Hosting;
+using Tessera.ServiceDefaults.Tenancy;
+
+namespace Tessera.ServiceDefaults.Data;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Tessera:Database";
+
+    /// <summary>Full connection string; when empty the service uses &lt;data&gt;/&lt;service&gt;.db.</summary>
+    public string? ConnectionString { get; set; }
+}
+
+/// <summary>The migration scripts of one service database; registered once per DbContext type.</summary>
+public sealed class DatabaseMigrations<TContext>(MigrationCatalog catalog) where TContext : ServiceDbContext
+{
+    public MigrationCatalog Catalog { get; } = catalog;
+}
+
+public static class DatabaseRegistration
+{
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, Action<MigrationCatalog> migrations)
+        where TContext : ServiceDbContext
+    {
+        var catalog = new MigrationCatalog().Add("platform", typeof(ServiceDbContext).Assembly);
+        migrations(catalog);
+
+        builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
+        builder.Services.AddSingleton(new DatabaseMigrations<TContext>(catalog));
+        builder.Services.AddSingleton(new WriteGate());
+        builder.Services.AddSingleton<SqlitePragmas>();
+        builder.Services.AddDbContext<TContext>((sp, options) =>
+        {
+            options.UseSqlite(ConnectionString(sp));
+            options.AddInterceptors(sp.GetRequiredService<SqlitePragmas>());
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
+        });
+        builder.Services.AddScoped<ServiceDbContext>(sp => sp.GetRequiredService<TContext>());
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck<TContext>>("database", tags: ["ready"]);
+        builder.Services.AddHostedService<IdempotencyKeyCleanup<TContext>>();
+        return builder;
+    }
+
+    public static string ConnectionString(IServiceProvider services)
+    {
+        var configured = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;
+        if (!string.IsNullOrWhiteSpace(configured))
+            return configured;
+        var tessera = services.GetRequiredService<IOptions<TesseraOptions>>().Value;
+        var dataDir = tessera.ResolveDataDir();
+        Directory.CreateDirectory(dataDir);
+        return $"Data Source={Path.Combine(dataDir, tessera.ServiceName + ".db")};Pooling=True;Default Timeout=30";
+    }
+
+    /// <summary>Applies pending migrations before the service takes traffic.</summary>
+    public static async Task MigrateDatabaseAsync<TContext>(this WebApplication app, CancellationToken cancellationToken = default)
+        where TContext : ServiceDbContext
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var catalog = scope.ServiceProvider.GetRequiredService<DatabaseMigrations<TContext>>().Catalog;
+        var applied = await MigrationRunner.ApplyAsync(db, catalog, cancellationToken);
+        if (applied.Count > 0)
+            app.Logger.LogInformation("Applied {Count} migrations: {Migrations}", applied.Count, string.Join(", ", applied));
+    }
+}
+
+/// <summary>Ready means: the database answers and every migration script is applied.</summary>
+internal sealed class DatabaseReadyCheck<TContext>(IServiceScopeFactory scopes) : IHealthCheck where TContext : ServiceDbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            var catalog = scope.ServiceProvider.GetRequiredService<DatabaseMigrations<TContext>>().Catalog;
+            var pending = await MigrationRunner.PendingAsync(db, catalog, cancellationToken);
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy("Database reachable; migrations applied.")
+                : HealthCheckResult.Unhealthy($"Migrations pending: {string.Join(", ", pending)}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("Database unreachable.", ex);
+        }
+    }
+}
+
+/// <summary>Idempotency keys are kept seven days, far longer than any client retries a request.</summary>
+internal sealed class IdempotencyKeyCleanup<TContext>(IServiceScopeFactory scopes, TimeProvider clock, ILogger<IdempotencyKeyCleanup<TContext>> logger)
+    : BackgroundService where TContext : ServiceDbContext
+{
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                var cutoff = clock.GetUtcNow() - Retention;
+                await using var tx = await db.BeginWriteAsync(stoppingToken);
+                var removed = await db.IdempotencyRecords.IgnoreQueryFilters().Where(r => r.CreatedAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                await tx.CommitAsync(stoppingToken);
+                if (removed > 0)
+                    logger.LogInformation("Removed {Count} expired idempotency keys", removed);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Idempotency key cleanup failed; will retry");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,137 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Tessera.ServiceDefaults.Idempotency;
+using Tessera.ServiceDefaults.Tenancy;
+
+namespace Tessera.ServiceDefaults.Data;
+
+/// <summary>
+/// Base of every service's DbContext: a tenant filter on every tenant-owned entity, the tenant stamped on new rows,
+/// row versions bumped on change, and writes serialized through the service's <see cref="WriteGate"/>.
+/// </summary>
+public abstract class ServiceDbContext : DbContext
+{
+    public const string TenantFilter = "tenant";
+
+    private readonly ITenantContext _tenant;
+    private readonly WriteGate _gate;
+
+    protected ServiceDbContext(DbContextOptions options, ITenantContext tenant, WriteGate gate) : base(options)
+    {
+        _tenant = tenant;
+        _gate = gate;
+    }
+
+    /// <summary>Read by the tenant query filter on every query; EF evaluates it per context instance.</summary>
+    public string? CurrentTenantId => _tenant.TenantId;
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>Opens a transaction that holds the write gate until it is committed or disposed.</summary>
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default)
+    {
+        if (Database.CurrentTransaction is not null)
+            throw new InvalidOperationException("A write transaction is already open on this context.");
+        var lease = await _gate.AcquireAsync(cancellationToken);
+        try
+        {
+            var transaction = await Database.BeginTransactionAsync(cancellationToken);
+            return new WriteTransaction(transaction, lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampChanges();
+        if (Database.CurrentTransaction is not null)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        using var lease = await _gate.AcquireAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Use SaveChangesAsync: writes go through the write gate.");
+
+    protected abstract void ConfigureModel(ModelBuilder modelBuilder);
+
+    protected sealed override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<IdempotencyRecord>(IdempotencyRecord.Configure);
+        ConfigureModel(modelBuilder);
+        Naming.ApplySnakeCaseColumns(modelBuilder.Model);
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => e.ClrType is not null && !e.IsOwned()))
+        {
+            if (typeof(ITenantOwned).IsAssignableFrom(entity.ClrType))
+                modelBuilder.Entity(entity.ClrType).HasQueryFilter(TenantFilter, BuildTenantFilter(entity.ClrType));
+            if (typeof(IVersioned).IsAssignableFrom(entity.ClrType))
+                modelBuilder.Entity(entity.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
+        }
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite())
+        {
+            // SQLite has no date type: store UTC ticks so that ordering and range filters run in SQL.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    private LambdaExpression BuildTenantFilter(Type entityType)
+    {
+        var entity = Expression.Parameter(entityType, "e");
+        var rowTenant = Expression.Property(entity, nameof(ITenantOwned.TenantId));
+        var current = Expression.Property(Expression.Constant(this), nameof(CurrentTenantId));
+        return Expression.Lambda(Expression.Equal(rowTenant, current), entity);
+    }
+
+    private void StampChanges()
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.Entity is ITenantOwned owned)
+            {
+                if (entry.State == EntityState.Added && string.IsNullOrEmpty(owned.TenantId))
+                    owned.TenantId = CurrentTenantId
+                        ?? throw new InvalidOperationException($"Cannot save a new {entry.Entity.GetType().Name} without a tenant.");
+                if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                    && CurrentTenantId is not null && owned.TenantId != CurrentTenantId)
+                    throw new InvalidOperationException($"A {entry.Entity.GetType().Name} of another tenant cannot be written.");
+            }
+
+            if (entry is { State: EntityState.Modified, Entity: IVersioned versioned })
+                versioned.Version++;
+        }
+    }
+}
+
+public sealed class WriteTransaction(IDbContextTransaction transaction, IDisposable lease) : IAsyncDisposable
+{
+    public Task CommitAsync(CancellationToken cancellationToken = default) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await transaction.DisposeAsync();
+        }
+        finally
+        {
+            lease.Dispose();
+        }
+    }
+}
+
+public sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+    v => v.UtcTicks,
+    v => new DateTimeOffset(v, TimeSpan.Zero));

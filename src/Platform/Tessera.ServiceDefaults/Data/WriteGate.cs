@@ -1,0 +1,38 @@
+namespace Tessera.ServiceDefaults.Data;
+
+/// <summary>
+/// One writer per database at a time inside this process. SQLite allows a single writer anyway; queueing writers here
+/// instead of letting them spin on SQLITE_BUSY keeps tail latency low (see docs/adr/0002). Readers never wait (WAL).
+/// For a server database the gate is disabled and the database's own locking decides.
+/// </summary>
+public sealed class WriteGate(bool enabled = true)
+{
+    private readonly SemaphoreSlim _semaphore = new(1, 1);
+
+    public bool Enabled { get; } = enabled;
+
+    public async ValueTask<IDisposable> AcquireAsync(CancellationToken cancellationToken)
+    {
+        if (!Enabled)
+            return NoLease.Instance;
+        await _semaphore.WaitAsync(cancellationToken);
+        return new Lease(_semaphore);
+    }
+
+    private sealed class Lease(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+                semaphore.Release();
+        }
+    }
+
+    private sealed class NoLease : IDisposable
+    {
+        public static readonly NoLease Instance = new();
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Messaging.Outbox;
+using Tessera.Orders.Contracts;
+using Tessera.Orders.Data;
+using Tessera.Orders.Domain;
+using Tessera.ServiceDefaults.Api;
+using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Security;
+using Tessera.ServiceDefaults.Validation;
+
+namespace Tessera.Orders.Features;
+
+/// <summary>Cancels a Pending or Confirmed order; OrderCancelled tells inventory to release what it reserved.</summary>
+public static class CancelOrder
+{
+    public sealed record Request(string Reason);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
+    }
+
+    public static void Map(RouteGroupBuilder orders) =>
+        orders.MapPost("/{id:guid}/cancel", Handle)
+            .Validate<Request>()
+            .RequireRoles(Roles.Sales)
+            .WithName("CancelOrder")
+            .WithSummary("Cancel an order with a reason. Cancelling an already cancelled order changes nothing.");
+
+    private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Handle(
+        Guid id, Request request, HttpContext http, ClaimsPrincipal user, OrdersDbContext db, CustomerProtection customers,
+        IOutbox outbox, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var order = await db.Orders.AsSplitQuery().Include(o => o.Lines).Include(o => o.History)
+            .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        if (order is null)
+            return Problems.NotFound("Order", id.ToString());
+        if (!ETags.Matches(http.Request, order.Version))
+            return Problems.PreconditionFailed($"Order {order.Number} is at version {order.Version}, not the one in If-Match. Reload it first.");
+
+        var previous = order.Status;
+        switch (order.Cancel(request.Reason.Trim(), user.Actor(), clock.GetUtcNow()))
+        {
+            case CancelOutcome.NotAllowed:
+                return Problems.Conflict("The order cannot be cancelled",
+                    $"Order {order.Number} is {order.Status}; only Pending or Confirmed orders can be cancelled.");
+            case CancelOutcome.Cancelled:
+                outbox.Publish(new OrderCancelled(order.Id, order.Number, request.Reason.Trim(), previous), order.Id.ToString());
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                break;
+        }
+
+        ETags.Set(http.Response, order.Version);
+        return TypedResults.Ok(order.ToDto(customers));
+    }
+}

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Orders.Contracts;
+using Tessera.Orders.Data;
+using Tessera.ServiceDefaults.Api;
+using Tessera.ServiceDefaults.Errors;
+
+namespace Tessera.Orders.Features;
+
+public static class GetOrder
+{
+    public static void Map(RouteGroupBuilder orders) =>
+        orders.MapGet("/{id:guid}", Handle).WithName("GetOrder").WithSummary("An order with its lines and status history, with its ETag.");
+
+    private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Handle(
+        Guid id, HttpResponse response, OrdersDbContext db, CustomerProtection customers, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().AsSplitQuery()
+            .Include(o => o.Lines).Include(o => o.History)
+            .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        if (order is null)
+            return Problems.NotFound("Order", id.ToString());
+        ETags.Set(response, order.Version);
+        return TypedResults.Ok(order.ToDto(customers));
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+
+namespace Tessera.AppHost;
+
+internal readonly record struct ProbeResult(bool IsReady, string Detail);
+
+/// <summary>Asks a service whether it is ready: GET /health/ready must answer 200.</summary>
+internal sealed class ReadinessProbe : IDisposable
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        // The services are on this machine: an HTTP(S)_PROXY from the environment must not be used for them.
+        UseProxy = false,
+        // A restarted child listens on the same port; do not keep connections to the old process around for long.
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+    })
+    {
+        Timeout = RequestTimeout,
+    };
+
+    public async Task<ProbeResult> CheckAsync(string baseUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(baseUrl + "/health/ready", cancellationToken);
+            return response.StatusCode == HttpStatusCode.OK
+                ? new ProbeResult(true, "ready")
+                : new ProbeResult(false, $"/health/ready answered {(int)response.StatusCode}");
+        }
+        catch (HttpRequestException ex)
+        {
+            // "Connection refused" is the normal answer until Kestrel listens; the caller keeps the detail for its report.
+            return new ProbeResult(false, ex.Message);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ProbeResult(false, $"/health/ready did not answer within {RequestTimeout.TotalSeconds:0} s");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new ProbeResult(false, "the AppHost is stopping");
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tessera.AppHost;
+
+internal enum AppHostState
+{
+    Starting,
+    Ready,
+    Stopping,
+}
+
+internal enum ServiceState
+{
+    Starting,
+    Ready,
+    Exited,
+    Restarting,
+}
+
+internal sealed record ServiceStatus(string Name, string Url, int? Pid, ServiceState State, int Restarts);
+
+internal sealed record AppHostStatus(int Pid, string PublicUrl, AppHostState State, IReadOnlyList<ServiceStatus> Services);
+
+/// <summary>
+/// &lt;data&gt;/run/apphost.json: how tests and tools find the services' URLs and PIDs without parsing console output.
+/// Replaced atomically (temp file + rename) so a reader never sees half a document.
+/// </summary>
+internal sealed class StatusFile(string path)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public string Path => path;
+
+    /// <param name="snapshot">Taken inside the lock, so of two concurrent updates the newer state is always written last.</param>
+    public async Task WriteAsync(Func<AppHostStatus> snapshot)
+    {
+        await _gate.WaitAsync();
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            await using (var stream = File.Create(temp))
+                await JsonSerializer.SerializeAsync(stream, snapshot(), Json);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The services run fine without this file, so a full disk must not take supervision down with it.
+            ConsoleReport.Warning($"Could not update {path}: {ex.Message}");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Tessera.Cli;
+
+/// <summary>Where and as whom the CLI talks to Tessera's public API.</summary>
+public sealed record Connection(Uri Url, string? Token, string Tenant, string Username, string? Password);
+
+public sealed class ApiException(HttpStatusCode status, string message) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+}
+
+/// <summary>
+/// A thin client of the public API. It signs in once, and retries what is safe to retry: 429 after Retry-After, and
+/// 503 for requests that carry an Idempotency-Key (or are reads).
+/// </summary>
+public sealed class ApiClient : IDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly HttpClient _http;
+    private readonly Connection _connection;
+    private string? _token;
+
+    public ApiClient(Connection connection)
+    {
+        _connection = connection;
+        _token = connection.Token;
+        _http = new HttpClient { BaseAddress = connection.Url, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public async Task<string> SignInAsync(CancellationToken cancellationToken)
+    {
+        if (_token is not null)
+            return _token;
+        if (string.IsNullOrEmpty(_connection.Password))
+            throw new ApiException(HttpStatusCode.Unauthorized, "No password: pass --password or set TESSERA_PASSWORD (or pass --token).");
+        var response = await _http.PostAsJsonAsync("/api/auth/token",
+            new { tenant = _connection.Tenant, username = _connection.Username, password = _connection.Password }, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+            throw new ApiException(response.StatusCode, $"Sign-in as {_connection.Username} in tenant {_connection.Tenant} failed: {await Describe(response)}");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        _token = body.GetProperty("access_token").GetString();
+        return _token!;
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
+    public Task<HttpResponseMessage> PostAsync(string path, object? body, string? idempotencyKey, CancellationToken cancellationToken) =>
+        SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+            if (idempotencyKey is not null)
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return request;
+        }, cancellationToken);
+
+    public async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+            throw new ApiException(response.StatusCode, await Describe(response));
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    {
+        var token = await SignInAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = create();
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var retryable = request.Method == HttpMethod.Get || request.Headers.Contains("Idempotency-Key");
+            var response = await _http.SendAsync(request, cancellationToken);
+            var again = response.StatusCode == HttpStatusCode.TooManyRequests ||
+                        (retryable && response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout);
+            if (!again || attempt >= 8)
+                return response;
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(250 * attempt);
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+        }
+    }
+
+    public static async Task<string> Describe(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            var problem = JsonDocument.Parse(text).RootElement;
+            var title = problem.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var detail = problem.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            return $"{(int)response.StatusCode} {title}{(detail is null ? "" : ": " + detail)}";
+        }
+        catch (JsonException)
+        {
+            return $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using Spectre.Console;
+using Tessera.Cli;
+
+var url = new Option<string>("--url")
+{
+    Description = "Tessera's public address (env TESSERA_URL)",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TESSERA_URL") ?? "http://127.0.0.1:5000",
+    Recursive = true,
+};
+var tenant = new Option<string>("--tenant")
+{
+    Description = "Tenant to sign in to (env TESSERA_TENANT)",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TESSERA_TENANT") ?? "demo",
+    Recursive = true,
+};
+var username = new Option<string>("--username")
+{
+    Description = "User to sign in as (env TESSERA_USERNAME)",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TESSERA_USERNAME") ?? "admin",
+    Recursive = true,
+};
+var password = new Option<string?>("--password")
+{
+    Description = "Password (env TESSERA_PASSWORD; defaults to TESSERA_ADMIN_PASSWORD)",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TESSERA_PASSWORD") ?? Environment.GetEnvironmentVariable("TESSERA_ADMIN_PASSWORD"),
+    Recursive = true,
+};
+var token = new Option<string?>("--token")
+{
+    Description = "An access token to use instead of signing in (env TESSERA_TOKEN)",
+    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TESSERA_TOKEN"),
+    Recursive = true,
+};
+
+var root = new RootCommand("tessera — the Tessera ERP command line");
+root.Options.Add(url);
+root.Options.Add(tenant);
+root.Options.Add(username);
+root.Options.Add(password);
+root.Options.Add(token);
+
+ApiClient Api(ParseResult result) => new(new Connection(
+    new Uri(result.GetValue(url)!), result.GetValue(token), result.GetValue(tenant)!, result.GetValue(username)!, result.GetValue(password)));
+
+// seed --demo
+var demo = new Option<bool>("--demo") { Description = "Load the demo data set (products, warehouses, stock and orders)" };
+var seedValue = new Option<int>("--seed") { Description = "Random seed of the data set", DefaultValueFactory = _ => 42 };
+var orderCount = new Option<int>("--orders") { Description = "How many orders to place", DefaultValueFactory = _ => 300 };
+var today = new Option<DateOnly?>("--today") { Description = "Spread the orders over the two weeks up to this date (UTC) instead of up to now" };
+var seed = new Command("seed", "Load data into a tenant through the API") { demo, seedValue, orderCount, today };
+seed.SetAction(async (result, cancellationToken) =>
+{
+    if (!result.GetValue(demo))
+    {
+        AnsiConsole.MarkupLine("[red]Say which data set to load:[/] tessera seed --demo");
+        return 2;
+    }
+    using var api = Api(result);
+    return await Run(() => SeedCommand.RunAsync(api, result.GetValue(seedValue), result.GetValue(orderCount), result.GetValue(today), cancellationToken));
+});
+root.Subcommands.Add(seed);
+
+// token
+var tokenCommand = new Command("token", "Sign in and print an access token for the API");
+tokenCommand.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(async () =>
+    {
+        Console.Out.WriteLine(await api.SignInAsync(cancellationToken));
+        return 0;
+    });
+});
+root.Subcommands.Add(tokenCommand);
+
+// dead-letters list|replay|discard
+var service = new Option<string>("--service")
+{
+    Description = "Service whose parked messages to manage",
+    Required = true,
+    Recursive = true,
+};
+service.AcceptOnlyFromAmong(DeadLetterCommands.Services);
+var status = new Option<string>("--status") { Description = "parked, or retrying", DefaultValueFactory = _ => "parked" };
+status.AcceptOnlyFromAmong("parked", "retrying");
+var messageId = new Argument<Guid>("id") { Description = "The message id" };
+
+var list = new Command("list", "List parked (or retrying) messages") { status };
+list.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => DeadLetterCommands.ListAsync(api, result.GetValue(service)!, result.GetValue(status)!, cancellationToken));
+});
+var replay = new Command("replay", "Handle a parked message again, after its cause is fixed") { messageId };
+replay.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => DeadLetterCommands.ResolveAsync(api, result.GetValue(service)!, result.GetValue(messageId), "replay", cancellationToken));
+});
+var discard = new Command("discard", "Drop a parked message (after compensating by hand)") { messageId };
+discard.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => DeadLetterCommands.ResolveAsync(api, result.GetValue(service)!, result.GetValue(messageId), "discard", cancellationToken));
+});
+var deadLetters = new Command("dead-letters", "Manage messages a service could not handle") { service, list, replay, discard };
+root.Subcommands.Add(deadLetters);
+
+return await root.Parse(args).InvokeAsync();
+
+static async Task<int> Run(Func<Task<int>> action)
+{
+    try
+    {
+        return await action();
+    }
+    catch (ApiException ex)
+    {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(ex.Message)}[/]");
+        return 1;
+    }
+    catch (HttpRequestException ex)
+    {
+        AnsiConsole.MarkupLine($"[red]Cannot reach Tessera: {Markup.Escape(ex.Message)}[/] Is it running? (dotnet run --project src/Tessera.AppHost)");
+        return 1;
+    }
+}

@@ -1,0 +1,90 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Security;
+using Tessera.ServiceDefaults.Validation;
+using Tessera.Web.Gateway;
+
+namespace Tessera.Web.Identity;
+
+public sealed record TokenRequest(string Tenant, string Username, string Password);
+
+public sealed record TokenResponse(
+    [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
+    [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
+    [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] int ExpiresIn);
+
+public sealed record TenantAdmin(string Username, string Password);
+
+public sealed record CreateTenantRequest(string Id, string Name, TenantAdmin Admin);
+
+public sealed record TenantCreated(string Id, string Name, string AdminUsername);
+
+public sealed class TokenRequestValidator : AbstractValidator<TokenRequest>
+{
+    public TokenRequestValidator()
+    {
+        RuleFor(r => r.Tenant).NotEmpty();
+        RuleFor(r => r.Username).NotEmpty();
+        RuleFor(r => r.Password).NotEmpty();
+    }
+}
+
+public sealed class CreateTenantValidator : AbstractValidator<CreateTenantRequest>
+{
+    public CreateTenantValidator()
+    {
+        RuleFor(r => r.Id).NotEmpty().Matches(Accounts.TenantPattern)
+            .WithMessage("id is 2 to 32 lower-case letters, digits or '-', starting with a letter or digit.");
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+        RuleFor(r => r.Admin).NotNull();
+        RuleFor(r => r.Admin.Username).NotEmpty().Matches(Accounts.UsernamePattern).When(r => r.Admin is not null);
+        RuleFor(r => r.Admin.Password).NotEmpty().MinimumLength(10).WithMessage("password needs at least 10 characters.")
+            .When(r => r.Admin is not null);
+    }
+}
+
+public static class IdentityEndpoints
+{
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
+
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/api/auth/token", IssueToken)
+            .Validate<TokenRequest>()
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIn)
+            .WithTags("Authentication")
+            .WithName("IssueToken")
+            .WithSummary("Exchange tenant, username and password for a bearer access token for the /api/… endpoints.");
+
+        app.MapPost("/api/tenants", CreateTenant)
+            .Validate<CreateTenantRequest>()
+            .RequireAuthorization(p => p.RequireRole(Roles.Operator))
+            .WithTags("Tenants")
+            .WithName("CreateTenant")
+            .WithSummary("Create a tenant with its first administrator (operators only).");
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
+        TokenRequest request, Accounts accounts, [FromKeyedServices(TokenAudiences.Api)] SignedTokenCodec codec, CancellationToken cancellationToken)
+    {
+        var user = await accounts.VerifyAsync(request.Tenant.Trim(), request.Username.Trim(), request.Password, cancellationToken);
+        if (user is null)
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
+                detail: "The tenant, username or password is wrong, or the account is disabled.");
+
+        var token = codec.Issue(user.Username, user.TenantId, user.RoleList, TokenAudiences.Api, AccessTokenLifetime);
+        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)AccessTokenLifetime.TotalSeconds));
+    }
+
+    private static async Task<Results<Created<TenantCreated>, ProblemHttpResult>> CreateTenant(
+        CreateTenantRequest request, Accounts accounts, CancellationToken cancellationToken)
+    {
+        if (await accounts.TenantExistsAsync(request.Id, cancellationToken))
+            return Problems.Conflict("Tenant already exists", $"A tenant with id '{request.Id}' already exists.");
+        await accounts.CreateTenantAsync(request.Id, request.Name.Trim(), request.Admin.Username, request.Admin.Password, [Roles.Admin], cancellationToken);
+        return TypedResults.Created($"/api/tenants/{request.Id}", new TenantCreated(request.Id, request.Name.Trim(), request.Admin.Username));
+    }
+}

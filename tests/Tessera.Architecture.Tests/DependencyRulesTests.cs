@@ -1,0 +1,61 @@
+using System.Reflection;
+
+namespace Tessera.Architecture.Tests;
+
+/// <summary>The blueprint's first rule, checked on the compiled assemblies: a service knows other services only by their contracts.</summary>
+public sealed class DependencyRulesTests
+{
+    private static readonly string[] Services = ["Catalog", "Inventory", "Orders"];
+
+    private static Assembly Load(string name) => Assembly.Load(new AssemblyName(name));
+
+    public static TheoryData<string> ServiceNames() => new(Services);
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void A_service_references_other_services_only_through_their_contracts(string service)
+    {
+        var references = Load($"Tessera.{service}").GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        var otherServices = references.Where(r => Services.Any(s => s != service && r.StartsWith($"Tessera.{s}", StringComparison.Ordinal)));
+        otherServices.ShouldAllBe(r => r.EndsWith(".Contracts", StringComparison.Ordinal));
+        references.ShouldNotContain("Tessera.Web");
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void Contracts_depend_on_nothing_but_the_base_library(string service)
+    {
+        var references = Load($"Tessera.{service}.Contracts").GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        references.ShouldAllBe(r => r == "System.Runtime" || r == "netstandard" || r == "System.Private.CoreLib" || r == "System.Collections");
+    }
+
+    [Fact]
+    public void The_web_front_end_does_not_reference_any_service()
+    {
+        var references = Load("Tessera.Web").GetReferencedAssemblies().Select(a => a.Name!).ToList();
+
+        references.ShouldNotContain(r => Services.Any(s => r.StartsWith($"Tessera.{s}", StringComparison.Ordinal) && !r.EndsWith(".Contracts", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void Contracts_hold_only_records_and_enums(string service)
+    {
+        var types = Load($"Tessera.{service}.Contracts").GetExportedTypes();
+
+        types.ShouldNotBeEmpty();
+        types.ShouldAllBe(t => t.IsEnum || (t.IsClass && t.IsSealed && t.GetMethod("<Clone>$") != null));
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void Event_names_are_in_the_past_tense(string service)
+    {
+        var events = Load($"Tessera.{service}.Contracts").GetExportedTypes()
+            .Where(t => !t.IsEnum && !t.Name.EndsWith("Dto", StringComparison.Ordinal) && !t.Name.EndsWith("Line", StringComparison.Ordinal));
+
+        events.ShouldAllBe(t => t.Name.EndsWith("ed", StringComparison.Ordinal) || t.Name.EndsWith("Failed", StringComparison.Ordinal));
+    }
+}

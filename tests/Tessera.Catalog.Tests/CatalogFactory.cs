@@ -1,0 +1,6 @@
+using Tessera.Catalog.Data;
+using Tessera.Testing;
+
+namespace Tessera.Catalog.Tests;
+
+public sealed class CatalogFactory : ServiceFactory<Program, CatalogDbContext>;

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Orders.Data;
+using Tessera.Orders.Features;
+using Tessera.Testing;
+
+namespace Tessera.Orders.Tests;
+
+/// <summary>Orders in-process, with the catalog answered by a stub.</summary>
+public sealed class OrdersFactory : ServiceFactory<Program, OrdersDbContext>
+{
+    public CatalogStub Catalog { get; } = new();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Tessera:Services:catalog"] = "http://catalog.test",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddHttpClient<CatalogProducts>().ConfigurePrimaryHttpMessageHandler(() => Catalog.Handler));
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Tessera.Orders.Contracts;
+using Tessera.ServiceDefaults.Api;
+using Tessera.ServiceDefaults.Json;
+
+namespace Tessera.System.Tests;
+
+[Collection(SystemCollection.Name)]
+public sealed class CliTests(SystemFixture fixture)
+{
+    private async Task<(int ExitCode, string Output)> Tessera(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(RunningSystem.PathOf("tessera"));
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment["TESSERA_URL"] = fixture.System.PublicUrl.ToString();
+        info.Environment["TESSERA_PASSWORD"] = RunningSystem.AdminPassword;
+        info.Environment["TERM"] = "dumb";
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output + await error);
+    }
+
+    [Fact]
+    public async Task Seeding_the_demo_data_twice_loads_it_once()
+    {
+        var (code, output) = await Tessera("seed", "--demo", "--seed", "7", "--orders", "40");
+        code.ShouldBe(0, output);
+        var demoOrders = await Count();
+
+        var (again, secondOutput) = await Tessera("seed", "--demo", "--seed", "7", "--orders", "40");
+        again.ShouldBe(0, secondOutput);
+
+        (await Count()).ShouldBe(demoOrders);
+        demoOrders.ShouldBeGreaterThanOrEqualTo(40);
+        var orders = await fixture.Admin.GetFromJsonAsync<PagedResult<OrderSummaryDto>>("/api/orders?pageSize=500", TesseraJson.Options);
+        orders!.Items.Select(o => o.PlacedAt.Date).Distinct().Count().ShouldBeGreaterThan(3);
+
+        async Task<int> Count() =>
+            (await fixture.Admin.GetFromJsonAsync<PagedResult<OrderSummaryDto>>("/api/orders?pageSize=1", TesseraJson.Options))!.Total;
+    }
+
+    [Fact]
+    public async Task The_token_command_prints_a_token_that_the_api_accepts()
+    {
+        var (code, output) = await Tessera("token");
+
+        code.ShouldBe(0, output);
+        using var client = new HttpClient { BaseAddress = fixture.System.PublicUrl };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", output.Trim());
+        (await client.GetAsync("/api/catalog/products")).IsSuccessStatusCode.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Dead_letters_can_be_listed_and_unknown_ones_are_refused_clearly()
+    {
+        var (list, listOutput) = await Tessera("dead-letters", "list", "--service", "inventory");
+        var (replay, replayOutput) = await Tessera("dead-letters", "replay", "--service", "inventory", Guid.NewGuid().ToString());
+        var (bad, badOutput) = await Tessera("dead-letters", "list", "--service", "nowhere");
+
+        list.ShouldBe(0, listOutput);
+        listOutput.ShouldContain("No parked messages in inventory");
+        replay.ShouldBe(1);
+        replayOutput.ShouldContain("Message not found");
+        bad.ShouldNotBe(0);
+    }
+}

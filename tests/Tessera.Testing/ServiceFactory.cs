@@ -1,0 +1,120 @@
+using Shouldly;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Messaging;
+using Tessera.Messaging.Inbox;
+using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Data;
+using Tessera.ServiceDefaults.Json;
+using Tessera.ServiceDefaults.Security;
+using Tessera.ServiceDefaults.Tenancy;
+
+namespace Tessera.Testing;
+
+/// <summary>
+/// One service in-process against a real SQLite file in a temp folder. Subscriptions are off: tests hand events to the
+/// service's inbox as a transport would, and the real processor and handlers run them.
+/// </summary>
+public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram>
+    where TProgram : class
+    where TContext : ServiceDbContext
+{
+    private readonly TempDirectory _data = new("tessera-service");
+
+    public string DataDir => _data.Path;
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Tessera:DataDir", DataDir);
+        builder.UseSetting("Tessera:Messaging:SubscriptionsEnabled", "false");
+        builder.UseSetting("Tessera:Messaging:RetryBaseDelay", "00:00:00.050");
+        builder.UseSetting("Tessera:Messaging:MaxAttempts", "3");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
+    }
+
+    public HttpClient ClientFor(string tenant, params string[] roles)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Internal(DataDir, tenant, "tester", roles));
+        return client;
+    }
+
+    /// <summary>Hands an event to the inbox as if <paramref name="producer"/> had published it; returns its message id.</summary>
+    public async Task<Guid> DeliverAsync<TEvent>(string producer, string tenant, string aggregateId, TEvent @event, Guid? messageId = null)
+        where TEvent : class
+    {
+        var (type, version) = EventTypes.Of(typeof(TEvent));
+        var id = messageId ?? Guid.CreateVersion7();
+        var envelope = new EventEnvelope(id, type, version, tenant, DateTimeOffset.UtcNow, producer, aggregateId, Guid.CreateVersion7(), null, null,
+            JsonSerializer.SerializeToElement(@event, TesseraJson.Options), 0);
+        await Services.GetRequiredService<IInboxSink>().StageAsync(producer, [envelope], null, CancellationToken.None);
+        return id;
+    }
+
+    /// <summary>Waits until the inbox holds no message that is still to be handled.</summary>
+    public Task WaitForInboxAsync() =>
+        Poll.UntilAsync(() => QueryAsync(null, db => db.Set<InboxMessage>().AnyAsync(m => m.Status == InboxStatus.Pending)), busy => !busy,
+            "the inbox to drain");
+
+    public async Task<T> QueryAsync<T>(string? tenant, Func<TContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        if (tenant is not null)
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
+        return await query(scope.ServiceProvider.GetRequiredService<TContext>());
+    }
+
+    /// <summary>The events this service published, oldest first, deserialized as <typeparamref name="TEvent"/>.</summary>
+    public Task<List<TEvent>> PublishedAsync<TEvent>() where TEvent : class =>
+        QueryAsync(null, async db =>
+        {
+            var type = EventTypes.Of(typeof(TEvent)).Name;
+            var rows = await db.Set<OutboxMessage>().Where(m => m.Type == type).OrderBy(m => m.Position).ToListAsync();
+            return rows.Select(r => JsonSerializer.Deserialize<TEvent>(r.Payload, TesseraJson.Options)!).ToList();
+        });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            _data.Dispose();
+    }
+}
+
+public static class HttpJson
+{
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: TesseraJson.Options) };
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return client.SendAsync(request);
+    }
+
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"{(int)response.StatusCode} {response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, TesseraJson.Options)!;
+    }
+
+    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response)
+    {
+        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    public static string[] ErrorFields(this JsonElement problem) =>
+        problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(e => e.Name).ToArray() : [];
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Tessera.ServiceDefaults.Security;
+using Tessera.Testing;
+using Tessera.Web.Data;
+
+namespace Tessera.Web.Tests;
+
+/// <summary>
+/// The web front-end in-process, with a real "catalog" on loopback that echoes what it received (method, path, query,
+/// body and the claims of the token it was given), and an "inventory" whose port nobody listens on.
+/// </summary>
+public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsyncLifetime
+{
+    public const string AdminPassword = "demo-password-123";
+    private readonly int _echoPort = Ports.Free();
+    private WebApplication? _echo;
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Tessera:Bootstrap:AdminPassword"] = AdminPassword,
+        ["Tessera:Services:catalog"] = $"http://127.0.0.1:{_echoPort}",
+        ["Tessera:Services:inventory"] = $"http://127.0.0.1:{Ports.Free()}",
+        ["Tessera:RateLimit:ApiBurst"] = "20",
+        ["Tessera:RateLimit:ApiPerSecond"] = "1",
+    };
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{_echoPort}");
+        _echo = builder.Build();
+        _echo.Map("/{**path}", async (HttpContext context) =>
+        {
+            var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..];
+            var claims = TestTokens.Codec(DataDir).Validate(token, TokenAudiences.Internal).Claims;
+            using var reader = new StreamReader(context.Request.Body);
+            return Results.Json(new EchoReply(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",
+                await reader.ReadToEndAsync(), claims?.Subject, claims?.Tenant, claims?.Roles.ToArray(), claims is null ? null : (claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
+                context.Request.Headers["Idempotency-Key"].ToString()), statusCode: 201);
+        });
+        await _echo.StartAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (_echo is not null)
+            await _echo.DisposeAsync();
+    }
+}
+
+public sealed record EchoReply(string Method, string Path, string Query, string Body, string? Subject, string? Tenant, string[]? Roles,
+    double? LifetimeSeconds, string IdempotencyKey);
