@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine with the .NET 10 SDK.
-# 1. Installs the Debian packages the tests need, if missing (none beyond the SDK so far; browser and server tests
-#    add chromium, postgresql and rabbitmq-server to this list).
-# 2. Builds once in Release, runs the in-process suites in parallel, then the system tests, which start the whole ERP
-#    as processes, on their own so that their timing is not skewed by the other suites.
+# 1. Installs what the tests need from Debian when its command is missing: Chromium for the browser tests, and
+#    Node.js with npm, which the web front-end's build uses to install its client libraries from the npm registry.
+# 2. Builds once in Release, runs the in-process suites in parallel, then the suites that start the whole ERP as
+#    processes (system and browser tests), one after the other, so that their timing is not skewed by other suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=()
+declare -A needed=([chromium]=chromium [node]=nodejs [npm]=npm)
 missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+for command in "${!needed[@]}"; do
+    command -v "$command" >/dev/null 2>&1 || missing+=("${needed[$command]}")
 done
 if ((${#missing[@]})); then
     sudo=""
@@ -20,5 +20,7 @@ if ((${#missing[@]})); then
 fi
 
 dotnet build Tessera.slnx -c Release
-dotnet test Tessera.slnx -c Release --no-build --blame-hang-timeout 10m --filter "FullyQualifiedName!~Tessera.System.Tests"
+dotnet test Tessera.slnx -c Release --no-build --blame-hang-timeout 10m \
+    --filter "FullyQualifiedName!~Tessera.System.Tests&FullyQualifiedName!~Tessera.Browser.Tests"
 dotnet test tests/Tessera.System.Tests -c Release --no-build --blame-hang-timeout 10m
+dotnet test tests/Tessera.Browser.Tests -c Release --no-build --blame-hang-timeout 10m

@@ -13,6 +13,12 @@ internal sealed record DataLayout(string Root)
 
     public string LogFor(string service) => Path.Combine(Logs, service + ".log");
 
+    /// <summary>
+    /// While this file exists, the service is not restarted after it stops: an operator holds it down for maintenance
+    /// (restore a backup, inspect its database), and deletes the file to let the AppHost bring it back.
+    /// </summary>
+    public string HoldFor(string service) => Path.Combine(Run, "hold", service);
+
     public void Create()
     {
         Directory.CreateDirectory(Root);

@@ -7,6 +7,7 @@ internal sealed record ServiceSpec(
     string BindUrl,
     string LocalUrl,
     string LogPath,
+    string HoldFile,
     IReadOnlyDictionary<string, string> Environment)
 {
     public bool IsWeb => Name == ServiceNames.Web;
@@ -56,6 +57,7 @@ internal static class ServicePlan
                 bindUrls[entry.Name],
                 localUrls[entry.Name],
                 layout.LogFor(entry.Name),
+                layout.HoldFor(entry.Name),
                 EnvironmentFor(entry, shared, adminPassword)))
             .ToList();
     }

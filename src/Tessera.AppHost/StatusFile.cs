@@ -16,6 +16,9 @@ internal enum ServiceState
     Ready,
     Exited,
     Restarting,
+
+    /// <summary>Stopped and kept down by its hold file.</summary>
+    Held,
 }
 
 internal sealed record ServiceStatus(string Name, string Url, int? Pid, ServiceState State, int Restarts);

@@ -134,6 +134,14 @@ internal sealed class SupervisedService : IAsyncDisposable
             await _child.WaitForLogsAsync(LogDrainTimeout);
             if (readyAt is { } since && Stopwatch.GetElapsedTime(since) >= StableUptime)
                 _backoff.Reset();
+            if (File.Exists(_spec.HoldFile))
+            {
+                await HoldAsync(process, stopping);
+                if (stopping.IsCancellationRequested)
+                    return;
+                isRestart = true;
+                continue;
+            }
             var delay = _backoff.Next();
             ConsoleReport.Warning(
                 $"{Name} (pid {process.Id}) exited unexpectedly with code {process.ExitCode}; restarting in {delay.TotalSeconds:0} s. Log: {LogPath}");
@@ -143,6 +151,17 @@ internal sealed class SupervisedService : IAsyncDisposable
             await Task.Delay(delay, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             isRestart = true;
         }
+    }
+
+    /// <summary>Keeps the stopped service down while its hold file exists; it starts again as soon as the file is gone.</summary>
+    private async Task HoldAsync(Process process, CancellationToken stopping)
+    {
+        ConsoleReport.Warning($"{Name} (pid {process.Id}) stopped with code {process.ExitCode} and is held down until {_spec.HoldFile} is removed.");
+        await SetStateAsync(ServiceState.Held);
+        while (File.Exists(_spec.HoldFile) && !stopping.IsCancellationRequested)
+            await Task.Delay(PollInterval, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!stopping.IsCancellationRequested)
+            ConsoleReport.Success($"{Name} is no longer held; starting it.");
     }
 
     /// <returns>True once ready; false if the process exited first or the AppHost is stopping.</returns>

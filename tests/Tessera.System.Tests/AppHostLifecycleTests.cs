@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Tessera.Testing;
+
 namespace Tessera.System.Tests;
 
 /// <summary>Supervision of its own system: a crashed service comes back on its port; SIGTERM stops every process.</summary>

@@ -4,6 +4,8 @@ using Tessera.Orders.Contracts;
 using Tessera.ServiceDefaults.Api;
 using Tessera.ServiceDefaults.Json;
 
+using Tessera.Testing;
+
 namespace Tessera.System.Tests;
 
 [Collection(SystemCollection.Name)]
@@ -54,6 +56,23 @@ public sealed class CliTests(SystemFixture fixture)
         using var client = new HttpClient { BaseAddress = fixture.System.PublicUrl };
         client.DefaultRequestHeaders.Authorization = new("Bearer", output.Trim());
         (await client.GetAsync("/api/catalog/products")).IsSuccessStatusCode.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task An_operator_creates_a_tenant_whose_administrator_can_sign_in()
+    {
+        var id = "cli" + Guid.NewGuid().ToString("N")[..6];
+
+        var (code, output) = await Tessera("tenant", "create", "--id", id, "--name", "CLI Trading", "--admin-username", "owner",
+            "--admin-password", "owner-password-1", "--time-zone", "Asia/Bangkok", "--currency", "THB");
+        var (again, againOutput) = await Tessera("tenant", "create", "--id", id, "--name", "Again", "--admin-username", "x", "--admin-password", "long-enough-1");
+
+        code.ShouldBe(0, output);
+        output.ShouldContain($"Tenant {id} created (Asia/Bangkok, THB)");
+        again.ShouldBe(1);
+        againOutput.ShouldContain("Tenant already exists");
+        using var owner = await fixture.System.SignInAsync(id, "owner", "owner-password-1");
+        (await owner.GetAsync("/api/catalog/products")).IsSuccessStatusCode.ShouldBeTrue();
     }
 
     [Fact]

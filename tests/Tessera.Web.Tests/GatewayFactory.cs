@@ -9,7 +9,7 @@ namespace Tessera.Web.Tests;
 
 /// <summary>
 /// The web front-end in-process, with a real "catalog" on loopback that echoes what it received (method, path, query,
-/// body and the claims of the token it was given), and an "inventory" whose port nobody listens on.
+/// body and the claims of the token it was given), and an "inventory" and "orders" whose ports nobody listens on.
 /// </summary>
 public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsyncLifetime
 {
@@ -22,6 +22,7 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
         ["Tessera:Bootstrap:AdminPassword"] = AdminPassword,
         ["Tessera:Services:catalog"] = $"http://127.0.0.1:{_echoPort}",
         ["Tessera:Services:inventory"] = $"http://127.0.0.1:{Ports.Free()}",
+        ["Tessera:Services:orders"] = $"http://127.0.0.1:{Ports.Free()}",
         ["Tessera:RateLimit:ApiBurst"] = "20",
         ["Tessera:RateLimit:ApiPerSecond"] = "1",
     };

@@ -123,15 +123,6 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
         (await invalid.ProblemAsync()).ErrorFields().ShouldBe(["id", "name", "admin.password"], ignoreOrder: true);
     }
 
-    [Fact]
-    public async Task The_home_page_shows_each_services_state_without_signing_in()
-    {
-        var html = await factory.CreateClient().GetStringAsync("/");
-
-        html.ShouldContain("<h1>Tessera</h1>");
-        html.ShouldContain("<td>inventory</td><td>unavailable</td>");
-    }
-
     private async Task CreateTenant(string id, string admin)
     {
         var response = await Client(await TokenAsync()).PostAsJsonAsync("/api/tenants",

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -107,7 +108,28 @@ public static class ServiceDefaultsExtensions
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            var status = http.Response.StatusCode;
+            var title = ReasonPhrases.GetReasonPhrase(status);
+            if (http.RequestServices.GetService<IHtmlErrorPage>() is { } page && page.Handles(http))
+            {
+                await page.WriteAsync(http, status, title, status switch
+                {
+                    404 => "There is no page at this address.",
+                    400 => "The request could not be accepted; the form may have expired. Go back, reload the page and try again.",
+                    405 => "This address does not accept that kind of request.",
+                    _ => "The request could not be completed.",
+                });
+                return;
+            }
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title },
+            });
+        });
         app.UseMiddleware<RequestLogging>();
         app.UseRouting();
         app.UseRequestTimeouts();

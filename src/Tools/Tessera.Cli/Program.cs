@@ -107,6 +107,39 @@ discard.SetAction(async (result, cancellationToken) =>
 var deadLetters = new Command("dead-letters", "Manage messages a service could not handle") { service, list, replay, discard };
 root.Subcommands.Add(deadLetters);
 
+// tenant create
+var tenantId = new Option<string>("--id") { Description = "The new tenant's id (lower-case letters, digits, '-')", Required = true };
+var tenantName = new Option<string>("--name") { Description = "The tenant's display name", Required = true };
+var adminUsername = new Option<string>("--admin-username") { Description = "Username of the tenant's first administrator", Required = true };
+var adminPassword = new Option<string>("--admin-password") { Description = "Password of that administrator (10 characters or more)", Required = true };
+var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone of the tenant's business (default Asia/Ho_Chi_Minh)" };
+var currency = new Option<string?>("--currency") { Description = "Home currency, ISO 4217 (default VND)" };
+var createTenant = new Command("create", "Create a tenant with its first administrator (operators only)") { tenantId, tenantName, adminUsername, adminPassword, timeZone, currency };
+createTenant.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => TenantCommands.CreateAsync(api, result.GetValue(tenantId)!, result.GetValue(tenantName)!, result.GetValue(adminUsername)!,
+        result.GetValue(adminPassword)!, result.GetValue(timeZone), result.GetValue(currency), cancellationToken));
+});
+root.Subcommands.Add(new Command("tenant", "Tenants of this installation") { createTenant });
+
+// bench stock-page
+var benchProducts = new Option<int>("--products") { Description = "Products in the catalog", DefaultValueFactory = _ => 10_000 };
+var benchWarehouses = new Option<int>("--warehouses") { Description = "Warehouses; stock rows = products × warehouses", DefaultValueFactory = _ => 10 };
+var benchRequests = new Option<int>("--requests") { Description = "Timed page loads", DefaultValueFactory = _ => 300 };
+var benchWarmup = new Option<int>("--warmup") { Description = "Untimed page loads first", DefaultValueFactory = _ => 30 };
+var noSeed = new Option<bool>("--no-seed") { Description = "Measure only; the data is already there" };
+var stockPage = new Command("stock-page", "Time the composed stock page (seeds its data through the API first)")
+    { benchProducts, benchWarehouses, benchRequests, benchWarmup, noSeed };
+stockPage.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    var options = new StockPageBenchmark.Options(result.GetValue(benchProducts), result.GetValue(benchWarehouses), result.GetValue(benchRequests),
+        result.GetValue(benchWarmup), !result.GetValue(noSeed), result.GetValue(password) ?? "", result.GetValue(tenant)!, result.GetValue(username)!);
+    return await Run(() => StockPageBenchmark.RunAsync(api, new Uri(result.GetValue(url)!), options, cancellationToken));
+});
+root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage });
+
 return await root.Parse(args).InvokeAsync();
 
 static async Task<int> Run(Func<Task<int>> action)

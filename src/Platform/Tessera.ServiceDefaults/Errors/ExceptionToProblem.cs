@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Tessera.ServiceDefaults.Errors;
@@ -46,6 +47,11 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
             return false;
 
         httpContext.Response.StatusCode = status;
+        if (httpContext.RequestServices.GetService<IHtmlErrorPage>() is { } page && page.Handles(httpContext))
+        {
+            await page.WriteAsync(httpContext, status, title, detail);
+            return true;
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

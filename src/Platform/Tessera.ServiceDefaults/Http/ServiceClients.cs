@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -126,12 +127,22 @@ public static class ServiceClientRegistration
     /// service's token attached, and the shared resilience pipeline of that service.
     /// </summary>
     public static IHttpClientBuilder AddServiceClient<TClient>(this IServiceCollection services, string service, ResilienceSettings? settings = null)
-        where TClient : class
+        where TClient : class =>
+        Configure(services.AddHttpClient<TClient>(), services, service, settings);
+
+    /// <summary>The same, as a named client "service:&lt;service&gt;" for callers that talk to several services alike.</summary>
+    public static IHttpClientBuilder AddNamedServiceClient(this IServiceCollection services, string service, ResilienceSettings? settings = null) =>
+        Configure(services.AddHttpClient(NamedClient(service)), services, service, settings);
+
+    public static string NamedClient(string service) => "service:" + service;
+
+    private static IHttpClientBuilder Configure(IHttpClientBuilder builder, IServiceCollection services, string service, ResilienceSettings? settings)
     {
         settings ??= new ResilienceSettings();
-        services.AddKeyedSingleton<ResiliencePipeline<HttpResponseMessage>>(service, (sp, _) => ResilienceHandler.BuildPipeline(settings, sp.GetRequiredService<TimeProvider>()));
-        services.AddTransient<ServiceAuthenticationHandler>();
-        return services.AddHttpClient<TClient>((sp, client) =>
+        services.TryAddKeyedSingleton<ResiliencePipeline<HttpResponseMessage>>(service, (sp, _) => ResilienceHandler.BuildPipeline(settings, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddTransient<ServiceAuthenticationHandler>();
+        return builder
+            .ConfigureHttpClient((sp, client) =>
             {
                 client.BaseAddress = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceUri(service);
                 client.Timeout = settings.TotalTimeout + TimeSpan.FromSeconds(5);

@@ -23,6 +23,7 @@ public static class CatalogModule
         UpdateProduct.Map(products);
         GetProduct.Map(products);
         ListProducts.Map(products);
+        ListProducts.MapCategories(app.MapGroup("/api/catalog"));
         return app;
     }
 }

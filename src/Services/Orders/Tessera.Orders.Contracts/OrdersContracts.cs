@@ -49,3 +49,8 @@ public sealed record OrderRejected(Guid OrderId, long Number, string Reason);
 
 /// <summary>The order was cancelled; whatever was reserved or started for it must be undone.</summary>
 public sealed record OrderCancelled(Guid OrderId, long Number, string Reason, OrderStatus PreviousStatus);
+
+public sealed record MoneyDto(string Currency, decimal Amount);
+
+/// <summary>One business day (in the tenant's time zone): orders placed, and revenue of those not cancelled or rejected.</summary>
+public sealed record DailyOrdersDto(DateOnly Date, int Orders, IReadOnlyList<MoneyDto> Revenue);

@@ -38,6 +38,7 @@ public static class OrdersModule
         GetOrder.Map(orders);
         ListOrders.Map(orders);
         CancelOrder.Map(orders);
+        DailyOrders.Map(orders);
         return app;
     }
 }

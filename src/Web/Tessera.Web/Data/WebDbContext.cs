@@ -8,6 +8,13 @@ public sealed class TenantRecord
 {
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
+
+    /// <summary>IANA zone of the tenant's business: business dates ("today's orders") are days in this zone.</summary>
+    public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
+
+    /// <summary>The tenant's home currency (ISO 4217), used for new orders and for revenue.</summary>
+    public string Currency { get; set; } = "VND";
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -17,6 +24,7 @@ public sealed class UserRecord : IVersioned
     public Guid Id { get; set; }
     public string TenantId { get; set; } = "";
     public string Username { get; set; } = "";
+    public string? DisplayName { get; set; }
     public string PasswordHash { get; set; } = "";
     public string Roles { get; set; } = "";
     public bool Disabled { get; set; }

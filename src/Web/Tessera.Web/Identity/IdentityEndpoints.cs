@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Validation;
+using Tessera.Web.Data;
+using Tessera.Web.FrontEnd;
 using Tessera.Web.Gateway;
 
 namespace Tessera.Web.Identity;
@@ -17,9 +19,9 @@ public sealed record TokenResponse(
 
 public sealed record TenantAdmin(string Username, string Password);
 
-public sealed record CreateTenantRequest(string Id, string Name, TenantAdmin Admin);
+public sealed record CreateTenantRequest(string Id, string Name, TenantAdmin Admin, string? TimeZone = null, string? Currency = null);
 
-public sealed record TenantCreated(string Id, string Name, string AdminUsername);
+public sealed record TenantCreated(string Id, string Name, string AdminUsername, string TimeZone, string Currency);
 
 public sealed class TokenRequestValidator : AbstractValidator<TokenRequest>
 {
@@ -40,8 +42,13 @@ public sealed class CreateTenantValidator : AbstractValidator<CreateTenantReques
         RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
         RuleFor(r => r.Admin).NotNull();
         RuleFor(r => r.Admin.Username).NotEmpty().Matches(Accounts.UsernamePattern).When(r => r.Admin is not null);
-        RuleFor(r => r.Admin.Password).NotEmpty().MinimumLength(10).WithMessage("password needs at least 10 characters.")
+        RuleFor(r => r.Admin.Password).NotEmpty().MinimumLength(Accounts.MinimumPasswordLength)
+            .WithMessage($"password needs at least {Accounts.MinimumPasswordLength} characters.")
             .When(r => r.Admin is not null);
+        RuleFor(r => r.TimeZone).Must(tz => tz is null || TimeZoneInfo.TryFindSystemTimeZoneById(tz, out _))
+            .WithMessage("timeZone must be an IANA time zone such as Asia/Ho_Chi_Minh.");
+        RuleFor(r => r.Currency).Matches("^[A-Z]{3}$").When(r => r.Currency is not null)
+            .WithMessage("currency must be a three-letter ISO 4217 code such as VND or USD.");
     }
 }
 
@@ -61,7 +68,7 @@ public static class IdentityEndpoints
 
         app.MapPost("/api/tenants", CreateTenant)
             .Validate<CreateTenantRequest>()
-            .RequireAuthorization(p => p.RequireRole(Roles.Operator))
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(AccessTokens.Scheme).RequireRole(Roles.Operator))
             .WithTags("Tenants")
             .WithName("CreateTenant")
             .WithSummary("Create a tenant with its first administrator (operators only).");
@@ -84,7 +91,14 @@ public static class IdentityEndpoints
     {
         if (await accounts.TenantExistsAsync(request.Id, cancellationToken))
             return Problems.Conflict("Tenant already exists", $"A tenant with id '{request.Id}' already exists.");
-        await accounts.CreateTenantAsync(request.Id, request.Name.Trim(), request.Admin.Username, request.Admin.Password, [Roles.Admin], cancellationToken);
-        return TypedResults.Created($"/api/tenants/{request.Id}", new TenantCreated(request.Id, request.Name.Trim(), request.Admin.Username));
+        var tenant = new TenantRecord
+        {
+            Id = request.Id,
+            Name = request.Name.Trim(),
+            TimeZone = request.TimeZone ?? "Asia/Ho_Chi_Minh",
+            Currency = request.Currency ?? "VND",
+        };
+        await accounts.CreateTenantAsync(tenant, request.Admin.Username, request.Admin.Password, cancellationToken);
+        return TypedResults.Created($"/api/tenants/{tenant.Id}", new TenantCreated(tenant.Id, tenant.Name, request.Admin.Username, tenant.TimeZone, tenant.Currency));
     }
 }

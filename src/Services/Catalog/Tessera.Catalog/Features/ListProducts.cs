@@ -17,6 +17,13 @@ public static class ListProducts
             .WithName("ListProducts")
             .WithSummary("Products by SKUs (skus=A,B) or ids (ids=…) in one batch call, or a page filtered by search and category.");
 
+    public static void MapCategories(RouteGroupBuilder catalog) =>
+        catalog.MapGet("/categories", async (CatalogDbContext db, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await db.Products.AsNoTracking().Select(p => p.Category).Distinct().OrderBy(c => c).ToListAsync(cancellationToken)))
+            .WithTags("Products")
+            .WithName("ListCategories")
+            .WithSummary("The categories in use, in order.");
+
     private static async Task<Results<Ok<PagedResult<ProductDto>>, ValidationProblem>> Handle(
         string? skus, string? ids, string? search, string? category, int? page, int? pageSize,
         CatalogDbContext db, CancellationToken cancellationToken)

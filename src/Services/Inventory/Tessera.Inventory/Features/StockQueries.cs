@@ -12,7 +12,8 @@ public static class StockQueries
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/stock", Stock).WithTags("Stock").WithName("GetStock")
-            .WithSummary("Stock per (SKU, warehouse), filtered by sku and warehouse; paged with page/pageSize, total in X-Total-Count.");
+            .WithSummary("Stock per (SKU, warehouse), filtered by sku (exact), skuPrefix, warehouse and maxAvailable (low stock, lowest first); " +
+                         "paged with page/pageSize, total in X-Total-Count.");
         api.MapGet("/movements", Movements).WithTags("Stock").WithName("ListMovements")
             .WithSummary("Ledger movements, newest first, filtered by sku and warehouse.");
         api.MapGet("/reservations", Reservations).WithTags("Stock").WithName("ListReservations")
@@ -20,21 +21,33 @@ public static class StockQueries
     }
 
     private static async Task<Results<Ok<List<StockDto>>, ValidationProblem>> Stock(
-        string? sku, string? warehouse, int? page, int? pageSize, HttpResponse response, InventoryDbContext db, CancellationToken cancellationToken)
+        string? sku, string? skuPrefix, string? warehouse, decimal? maxAvailable, int? page, int? pageSize,
+        HttpResponse response, InventoryDbContext db, CancellationToken cancellationToken)
     {
         if (!PageRequest.TryCreate(page, pageSize ?? PageRequest.MaxPageSize, out var paging, out var problem))
             return problem!;
         var query = db.Stock.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(sku))
             query = query.Where(s => s.Sku == sku);
+        if (!string.IsNullOrWhiteSpace(skuPrefix))
+        {
+            // A range on the (tenant, sku) index rather than LIKE, which SQLite cannot always serve from an index.
+            var (low, high) = (skuPrefix.Trim(), skuPrefix.Trim() + "￿");
+            query = query.Where(s => string.Compare(s.Sku, low) >= 0 && string.Compare(s.Sku, high) < 0);
+        }
         if (!string.IsNullOrWhiteSpace(warehouse))
         {
             var code = Warehouses.Normalize(warehouse);
             query = query.Where(s => s.Warehouse == code);
         }
+        if (maxAvailable is decimal threshold)
+            query = query.Where(s => s.OnHand - s.Reserved <= threshold);
 
         response.Headers["X-Total-Count"] = (await query.CountAsync(cancellationToken)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var rows = await query.OrderBy(s => s.Sku).ThenBy(s => s.Warehouse).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(cancellationToken);
+        var ordered = maxAvailable is null
+            ? query.OrderBy(s => s.Sku).ThenBy(s => s.Warehouse)
+            : query.OrderBy(s => s.OnHand - s.Reserved).ThenBy(s => s.Sku).ThenBy(s => s.Warehouse);
+        var rows = await ordered.Skip(paging.Skip).Take(paging.PageSize).ToListAsync(cancellationToken);
         return TypedResults.Ok(rows.Select(s => new StockDto(s.Sku, s.Warehouse, s.OnHand, s.Reserved, s.Available, s.AverageCost, s.Value)).ToList());
     }
 

@@ -11,10 +11,11 @@ public static class ListOrders
 {
     public static void Map(RouteGroupBuilder orders) =>
         orders.MapGet("/", Handle).WithName("ListOrders")
-            .WithSummary("Orders, newest number first, filtered by status, channel and placed-at range (from inclusive, to exclusive).");
+            .WithSummary("Orders, newest number first, filtered by status, channel, placed-at range (from inclusive, to exclusive) " +
+                         "and search (an order number or an external reference).");
 
     private static async Task<Results<Ok<PagedResult<OrderSummaryDto>>, ValidationProblem>> Handle(
-        string? status, string? channel, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
+        string? status, string? channel, DateTimeOffset? from, DateTimeOffset? to, string? search, int? page, int? pageSize,
         OrdersDbContext db, CancellationToken cancellationToken)
     {
         if (!PageRequest.TryCreate(page, pageSize, out var paging, out var problem))
@@ -32,6 +33,13 @@ public static class ListOrders
             query = query.Where(o => o.PlacedAt >= from.Value);
         if (to is not null)
             query = query.Where(o => o.PlacedAt < to.Value);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var term = search.Trim().TrimStart('#');
+            query = long.TryParse(term, out var number)
+                ? query.Where(o => o.Number == number || o.ExternalRef == term)
+                : query.Where(o => o.ExternalRef == term);
+        }
 
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(o => o.Number).Skip(paging.Skip).Take(paging.PageSize)

@@ -4,9 +4,8 @@ using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Tessera.ServiceDefaults.Json;
-using Tessera.Testing;
 
-namespace Tessera.System.Tests;
+namespace Tessera.Testing;
 
 public sealed record ServiceStatus(string Name, string Url, int? Pid, string State, int Restarts);
 
@@ -20,20 +19,23 @@ public sealed class RunningSystem : IAsyncDisposable
 {
     public const string AdminPassword = "system-test-password";
 
-    private readonly TempDirectory _data;
+    private readonly TempDirectory? _ownedData;
     private readonly Process _appHost;
     private readonly StreamWriter _console;
 
-    private RunningSystem(TempDirectory data, Process appHost, int port, StreamWriter console)
+    private RunningSystem(string dataDir, TempDirectory? ownedData, Process appHost, int port, StreamWriter console)
     {
-        _data = data;
+        DataDir = dataDir;
+        _ownedData = ownedData;
         _appHost = appHost;
         _console = console;
+        Port = port;
         PublicUrl = new Uri($"http://127.0.0.1:{port}");
     }
 
     public Uri PublicUrl { get; }
-    public string DataDir => _data.Path;
+    public int Port { get; }
+    public string DataDir { get; }
     public TimeSpan StartupTime { get; private set; }
     public int AppHostPid => _appHost.Id;
     public bool HasExited => _appHost.HasExited;
@@ -45,34 +47,47 @@ public sealed class RunningSystem : IAsyncDisposable
         return File.ReadAllLines(file).Select(l => l.Split('|')).Single(p => p[0] == target)[1];
     }
 
-    public static async Task<RunningSystem> StartAsync()
+    /// <summary>A new system in a fresh temp folder, removed on dispose.</summary>
+    public static Task<RunningSystem> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
-        var port = Ports.Free();
         var data = new TempDirectory("tessera-system");
+        return StartAsync(data.Path, Ports.Free(), environment, data);
+    }
+
+    /// <summary>The system again on an existing data folder and port, as after an upgrade or a reboot.</summary>
+    public static Task<RunningSystem> RestartAsync(RunningSystem stopped, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAsync(stopped.DataDir, stopped.Port, environment, null);
+
+    private static async Task<RunningSystem> StartAsync(string dataDir, int port, IReadOnlyDictionary<string, string>? environment, TempDirectory? owned)
+    {
         var started = Stopwatch.StartNew();
         var info = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { PathOf("Tessera.AppHost"), "--data", data.Path, "--port", port.ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
+            ArgumentList = { PathOf("Tessera.AppHost"), "--data", dataDir, "--port", port.ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         info.Environment["TESSERA_ADMIN_PASSWORD"] = AdminPassword;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
         var process = Process.Start(info)!;
-        var console = new StreamWriter(Path.Combine(data.Path, "apphost-console.log")) { AutoFlush = true };
+        var console = new StreamWriter(new FileStream(Path.Combine(dataDir, "apphost-console.log"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (console) console.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (console) console.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var system = new RunningSystem(data, process, port, console);
+        var system = new RunningSystem(dataDir, owned, process, port, console);
         try
         {
             await Poll.UntilAsync(async () =>
             {
                 if (process.HasExited)
                     throw new InvalidOperationException($"The AppHost exited with {process.ExitCode}: {system.ConsoleOutput()}");
-                return (await system.StatusAsync())?.State;
+                // The file may still describe a previous run on the same data folder: only this AppHost's word counts.
+                var status = await system.StatusAsync();
+                return status?.Pid == process.Id ? status.State : "previous run";
             }, state => state == "ready", "every service to be ready", TimeSpan.FromSeconds(120));
             system.StartupTime = started.Elapsed;
             return system;
@@ -121,6 +136,22 @@ public sealed class RunningSystem : IAsyncDisposable
         process.Kill();
         await process.WaitForExitAsync();
         return service.Pid.Value;
+    }
+
+    /// <summary>Keeps a service down after it stops (the AppHost's maintenance hold) until <see cref="ReleaseAsync"/>.</summary>
+    public async Task<int> HoldDownAsync(string name)
+    {
+        Directory.CreateDirectory(Path.Combine(DataDir, "run", "hold"));
+        await File.WriteAllTextAsync(Path.Combine(DataDir, "run", "hold", name), "held by a test");
+        var pid = await KillServiceAsync(name);
+        await Poll.UntilAsync(() => ServiceAsync(name), s => s.State == "held", $"{name} to be held down");
+        return pid;
+    }
+
+    public Task ReleaseAsync(string name)
+    {
+        File.Delete(Path.Combine(DataDir, "run", "hold", name));
+        return Task.CompletedTask;
     }
 
     public Task<ServiceStatus> WaitUntilRestartedAsync(string name, int oldPid) =>
@@ -175,7 +206,7 @@ public sealed class RunningSystem : IAsyncDisposable
         _appHost.Dispose();
         lock (_console)
             _console.Dispose();
-        _data.Dispose();
+        _ownedData?.Dispose();
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -1,0 +1,94 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.RateLimiting;
+using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Http;
+using Tessera.ServiceDefaults.Security;
+using Tessera.Web.Gateway;
+using Tessera.Web.Services;
+
+namespace Tessera.Web.FrontEnd;
+
+/// <summary>The pages: Razor Pages with htmx fragments, authorized by role, composed from the services' APIs.</summary>
+public static class FrontEndModule
+{
+    public static readonly CultureInfo[] Cultures = [new("en-US"), new("vi-VN")];
+
+    /// <summary>Roles that may change each area; everybody signed in may look.</summary>
+    public static class Policies
+    {
+        public const string ManageProducts = "products.manage";
+        public const string Sell = "orders.sell";
+        public const string ReceiveStock = "inventory.receive";
+        public const string Administer = "tenant.admin";
+    }
+
+    public static WebApplicationBuilder AddFrontEnd(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.ManageProducts, p => p.RequireRole(Roles.Admin, Roles.Purchasing))
+            .AddPolicy(Policies.Sell, p => p.RequireRole(Roles.Admin, Roles.Sales))
+            .AddPolicy(Policies.ReceiveStock, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
+            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
+
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Account/Denied");
+            o.Conventions.AuthorizeFolder("/Operations", Policies.Administer);
+            o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
+            o.Conventions.AuthorizePage("/Products/Edit", Policies.ManageProducts);
+            o.Conventions.AuthorizePage("/Orders/New", Policies.Sell);
+            o.Conventions.AuthorizePage("/Inventory/Receive", Policies.ReceiveStock);
+            o.Conventions.AddPageApplicationModelConvention("/Account/SignIn",
+                m => m.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
+        });
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.ModelBinderProviders.Insert(0, new InvariantDecimalBinderProvider()));
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = "RequestVerificationToken";
+            o.Cookie.Name = "tessera.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddSingleton<IHtmlErrorPage, HtmlErrorPage>();
+        services.AddFormatting();
+
+        services.AddServiceClient<CatalogApi>("catalog");
+        services.AddServiceClient<InventoryApi>("inventory");
+        services.AddServiceClient<OrdersApi>("orders");
+        foreach (var service in OperationsApi.Services)
+            services.AddNamedServiceClient(service);
+        services.AddScoped<OperationsApi>();
+        return builder;
+    }
+
+    public static WebApplication UseFrontEnd(this WebApplication app)
+    {
+        app.UseRequestLocalization(new RequestLocalizationOptions
+        {
+            DefaultRequestCulture = new RequestCulture("en-US"),
+            SupportedCultures = Cultures,
+            SupportedUICultures = Cultures,
+            RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()],
+        });
+        app.UseTenantSettings();
+        return app;
+    }
+
+    public static WebApplication MapFrontEnd(this WebApplication app)
+    {
+        app.MapRazorPages();
+        // The language switch: a plain link (a preference, not a change of data), remembered in a cookie for a year.
+        app.MapGet("/culture", (HttpContext context, string culture, string? returnUrl) =>
+        {
+            if (Cultures.Any(c => c.Name == culture))
+                context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                    CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
+                    new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax });
+            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') ? returnUrl : "/");
+        }).ExcludeFromDescription();
+        return app;
+    }
+}

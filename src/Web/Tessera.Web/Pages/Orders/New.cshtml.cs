@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Tessera.Web.FrontEnd;
+using Tessera.Web.Services;
+
+namespace Tessera.Web.Pages.Orders;
+
+/// <summary>Places an order. The form carries its own Idempotency-Key, so a double submit or a retry after a timeout places it once.</summary>
+public sealed class NewModel(OrdersApi orders, CatalogApi catalog, Formatting fmt) : PageModel
+{
+    [BindProperty] public string Channel { get; set; } = "web";
+    [BindProperty] public string? ExternalRef { get; set; }
+    [BindProperty] public string CustomerName { get; set; } = "";
+    [BindProperty] public string? CustomerPhone { get; set; }
+    [BindProperty] public string? CustomerEmail { get; set; }
+    [BindProperty] public List<LineForm> Lines { get; set; } = [];
+    [BindProperty] public string IdempotencyKey { get; set; } = Guid.NewGuid().ToString();
+
+    public ApiProblem? Problem { get; private set; }
+    public string Currency => fmt.Tenant.Currency;
+
+    public static readonly LineColumns Columns = new("Unit price", "unitPrice", "/orders/new?handler=Product");
+
+    public void OnGet() => Lines = [new LineForm()];
+
+    /// <summary>One more empty line.</summary>
+    public IActionResult OnGetLine() => Row(new LineForm());
+
+    /// <summary>What the catalog says about a line's SKU: its name, and its price to offer.</summary>
+    public async Task<IActionResult> OnGetProductAsync(string key, CancellationToken cancellationToken)
+    {
+        var line = new LineForm { Key = key, Sku = Request.Query[$"Lines[{key}].Sku"].FirstOrDefault()?.Trim() ?? "" };
+        if (line.Sku.Length > 0)
+        {
+            var product = await Section<Tessera.Catalog.Contracts.ProductDto?>.LoadAsync(() => catalog.GetAsync(line.Sku, cancellationToken), "");
+            line.Description = !product.IsUp ? "Catalog is unavailable; the price cannot be looked up." : product.Value?.Name ?? "Unknown SKU";
+            line.CatalogPrice = product.Value?.Price;
+        }
+        return Partial("_LineInfo", line);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        Lines = Lines.Where(l => !l.IsBlank).ToList();
+        for (var i = 0; i < Lines.Count; i++)
+            Lines[i].Index = i;
+        if (Lines.Count == 0)
+            Lines.Add(new LineForm());
+
+        var input = new OrderInput(Channel, string.IsNullOrWhiteSpace(ExternalRef) ? null : ExternalRef.Trim(), null,
+            new OrderCustomerInput(CustomerName, string.IsNullOrWhiteSpace(CustomerPhone) ? null : CustomerPhone, string.IsNullOrWhiteSpace(CustomerEmail) ? null : CustomerEmail),
+            Lines.Where(l => l.Index >= 0).Select(l => new OrderLineInput(l.Sku.Trim(), l.Quantity, l.Price)).ToList());
+        var result = await Section<ApiResult<Tessera.Orders.Contracts.OrderCreatedDto>>.LoadAsync(
+            () => orders.PlaceAsync(input, IdempotencyKey, cancellationToken), "");
+        if (!result.IsUp)
+        {
+            Problem = ProblemExtensions.Local($"{char.ToUpperInvariant(result.Down!.Service[0])}{result.Down.Service[1..]} is unavailable; the order was not placed.",
+                "Try again in a moment: sending the form again will not place it twice.");
+            return Page();
+        }
+        if (result.Value!.Succeeded)
+            return Redirect($"/orders/{result.Value.Value!.Id}");
+
+        Problem = result.Value.Problem;
+        if (Problem!.Status == System.Net.HttpStatusCode.UnprocessableEntity && Problem.Title.StartsWith("Idempotency", StringComparison.Ordinal))
+            IdempotencyKey = Guid.NewGuid().ToString();
+        return Page();
+    }
+
+    private PartialViewResult Row(LineForm line)
+    {
+        var result = Partial("_LineRow", line);
+        result.ViewData["Columns"] = Columns;
+        return result;
+    }
+}
