@@ -15,7 +15,10 @@ namespace Tessera.Messaging;
 
 public sealed class MessagingBuilder(SubscriptionRegistry registry, IServiceCollection services)
 {
-    /// <summary>Listen to a producer's events; each Handle names an event type and its handler.</summary>
+    /// <summary>
+    /// Listen to a producer's events; each Handle names an event type and its handler. Naming this service itself
+    /// subscribes to its own events (read models), read from its own outbox.
+    /// </summary>
     public MessagingBuilder Subscribe(string producer, Action<SubscriptionBuilder> configure)
     {
         configure(new SubscriptionBuilder(producer, registry, services));
@@ -51,7 +54,8 @@ public static class MessagingRegistration
         services.AddHttpClient(FeedTransport<TContext>.ClientName);
 
         services.AddHostedService<InboxProcessor<TContext>>();
-        services.AddHostedService<MessagingHost>();
+        services.AddSingleton<LocalOutboxConsumer<TContext>>();
+        services.AddHostedService<MessagingHost<TContext>>();
         services.AddHostedService<MessagingRetention<TContext>>();
 
         var migrations = services.Select(d => d.ImplementationInstance).OfType<DatabaseMigrations<TContext>>().SingleOrDefault()

@@ -52,10 +52,17 @@ public sealed class RecordEffect(TestDbContext db, FaultPlan faults) : IEventHan
     public Task HandleAsync(TestEvent message, MessageContext context, CancellationToken cancellationToken)
     {
         faults.Attempts.Enqueue((message.AggregateId, message.Sequence, DateTimeOffset.UtcNow));
-        if (faults.Failing.ContainsKey(message.AggregateId))
-            throw new InvalidOperationException($"Simulated failure for {message.AggregateId}/{message.Sequence}");
         db.Add(new Effect { MessageId = context.MessageId, AggregateId = message.AggregateId, Sequence = message.Sequence });
+        // A handler that fails after doing part of its work: that part must be rolled back with it.
+        if (faults.Failing.ContainsKey(message.AggregateId))
+            return FailAfterSavingAsync(message, cancellationToken);
         return Task.CompletedTask;
+    }
+
+    private async Task FailAfterSavingAsync(TestEvent message, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        throw new InvalidOperationException($"Simulated failure for {message.AggregateId}/{message.Sequence}");
     }
 }
 

@@ -156,7 +156,7 @@ internal static class FeedEndpoint
         }
     }
 
-    private static EventEnvelope ToEnvelope(OutboxMessage row, string producer)
+    internal static EventEnvelope ToEnvelope(OutboxMessage row, string producer)
     {
         using var payload = System.Text.Json.JsonDocument.Parse(row.Payload);
         return new EventEnvelope(row.MessageId, row.Type, row.Version, row.Tenant, row.OccurredAt, producer, row.AggregateId,

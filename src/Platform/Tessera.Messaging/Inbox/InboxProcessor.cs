@@ -15,9 +15,11 @@ namespace Tessera.Messaging.Inbox;
 
 /// <summary>
 /// Runs handlers for staged messages. Per aggregate, only the oldest unfinished message is eligible, so messages of
-/// one order are handled in order, and a parked or backing-off message holds back only its own aggregate. Each message
-/// is handled in its own transaction together with its status change (exactly-once effect); a failure is recorded and
-/// retried with exponential backoff and jitter, and parked with its error after the last attempt.
+/// one order are handled in order, and a parked or backing-off message holds back only its own aggregate. A group of
+/// eligible messages shares one transaction (one commit, one disk flush); each message runs in its own savepoint with
+/// its status change, so its effect happens exactly once, and a failing message is rolled back to its savepoint and
+/// recorded — retried later with exponential backoff and jitter, parked with its error after the last attempt —
+/// without undoing the others.
 /// </summary>
 internal sealed class InboxProcessor<TContext>(
     IServiceScopeFactory scopes,
@@ -31,6 +33,9 @@ internal sealed class InboxProcessor<TContext>(
     private const int BatchSize = 50;
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>A group holds the write gate at most about this long; API writes queue behind it.</summary>
+    private static readonly TimeSpan MaxGroupDuration = TimeSpan.FromMilliseconds(250);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -40,10 +45,11 @@ internal sealed class InboxProcessor<TContext>(
             try
             {
                 var batch = await NextBatch(stoppingToken);
-                foreach (var sequence in batch)
-                    await ProcessAsync(sequence, stoppingToken);
                 if (batch.Count > 0)
+                {
+                    await ProcessGroupAsync(batch, stoppingToken);
                     continue;
+                }
                 wait = await TimeUntilNextRetry(stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -91,52 +97,72 @@ internal sealed class InboxProcessor<TContext>(
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait < IdleWait ? wait : IdleWait;
     }
 
-    internal async Task ProcessAsync(long sequence, CancellationToken cancellationToken)
-    {
-        string? type = null;
-        Guid messageId = default;
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var services = scope.ServiceProvider;
-            var db = services.GetRequiredService<TContext>();
-
-            await using var transaction = await db.BeginWriteAsync(cancellationToken);
-            var row = await db.Set<InboxMessage>().FirstOrDefaultAsync(m => m.Sequence == sequence, cancellationToken);
-            if (row is null || row.Status != InboxStatus.Pending)
-                return;
-            (type, messageId) = (row.Type, row.MessageId);
-
-            var envelope = JsonSerializer.Deserialize<EventEnvelope>(row.Envelope, TesseraJson.Options)!;
-            var registration = registry.Find(row.Producer, row.Type, row.Version)
-                ?? throw new InvalidOperationException($"No handler is registered for {row.Producer} {row.Type} v{row.Version}.");
-
-            services.GetRequiredService<TenantContext>().Set(envelope.Tenant);
-            services.GetRequiredService<MessageScope>().Current = envelope;
-            using var activity = StartActivity(envelope);
-
-            var message = registration.Deserialize(envelope.Payload);
-            var context = new MessageContext(envelope);
-            foreach (var handler in registration.Handlers)
-                await handler(services, message, context, cancellationToken);
-
-            row.Status = InboxStatus.Processed;
-            row.Attempts++;
-            row.ProcessedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            await RecordFailure(sequence, type, messageId, ex, cancellationToken);
-        }
-    }
-
-    private async Task RecordFailure(long sequence, string? type, Guid messageId, Exception error, CancellationToken cancellationToken)
+    internal async Task ProcessGroupAsync(IReadOnlyList<long> sequences, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<TContext>();
+        var tenant = services.GetRequiredService<TenantContext>();
+        var current = services.GetRequiredService<MessageScope>();
+        var started = Stopwatch.GetTimestamp();
+
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        foreach (var sequence in sequences)
+        {
+            if (Stopwatch.GetElapsedTime(started) > MaxGroupDuration)
+                break; // the rest are picked up by the next group
+            var savepoint = "inbox" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await transaction.CreateSavepointAsync(savepoint, cancellationToken);
+            try
+            {
+                await HandleAsync(sequence, db, tenant, current, services, cancellationToken);
+                await transaction.ReleaseSavepointAsync(savepoint, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                await transaction.RollbackToSavepointAsync(savepoint, cancellationToken);
+                db.ChangeTracker.Clear();
+                tenant.Switch(null);
+                await RecordFailure(db, sequence, ex, cancellationToken);
+                await transaction.ReleaseSavepointAsync(savepoint, cancellationToken);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+                current.Current = null;
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task HandleAsync(long sequence, TContext db, TenantContext tenant, MessageScope current, IServiceProvider services,
+        CancellationToken cancellationToken)
+    {
+        var row = await db.Set<InboxMessage>().FirstOrDefaultAsync(m => m.Sequence == sequence, cancellationToken);
+        if (row is null || row.Status != InboxStatus.Pending)
+            return;
+
+        var envelope = JsonSerializer.Deserialize<EventEnvelope>(row.Envelope, TesseraJson.Options)!;
+        var registration = registry.Find(row.Producer, row.Type, row.Version)
+            ?? throw new InvalidOperationException($"No handler is registered for {row.Producer} {row.Type} v{row.Version}.");
+
+        tenant.Switch(envelope.Tenant);
+        current.Current = envelope;
+        using var activity = StartActivity(envelope);
+
+        var message = registration.Deserialize(envelope.Payload);
+        var context = new MessageContext(envelope);
+        foreach (var handler in registration.Handlers)
+            await handler(services, message, context, cancellationToken);
+
+        row.Status = InboxStatus.Processed;
+        row.Attempts++;
+        row.ProcessedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task RecordFailure(TContext db, long sequence, Exception error, CancellationToken cancellationToken)
+    {
         var row = await db.Set<InboxMessage>().FirstOrDefaultAsync(m => m.Sequence == sequence, cancellationToken);
         if (row is null || row.Status != InboxStatus.Pending)
             return;
@@ -149,17 +175,16 @@ internal sealed class InboxProcessor<TContext>(
         {
             row.Status = InboxStatus.Parked;
             row.ParkedAt = now;
-            logger.LogError("Parked {Type} {MessageId} after {Attempts} attempts: {Error}", type, messageId, row.Attempts, error.Message);
+            logger.LogError("Parked {Type} {MessageId} after {Attempts} attempts: {Error}", row.Type, row.MessageId, row.Attempts, error.Message);
         }
         else
         {
             var delay = Backoff(row.Attempts, settings);
             row.NextAttemptAt = now + delay;
             logger.LogWarning("Handling {Type} {MessageId} failed (attempt {Attempt} of {MaxAttempts}); retrying in {DelayMs:0} ms: {Error}",
-                type, messageId, row.Attempts, settings.MaxAttempts, delay.TotalMilliseconds, error.Message);
+                row.Type, row.MessageId, row.Attempts, settings.MaxAttempts, delay.TotalMilliseconds, error.Message);
         }
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Exponential backoff with "equal jitter": half the delay is fixed, half random, so retries of many messages spread out.</summary>

@@ -7,21 +7,30 @@ using Tessera.Messaging.Handling;
 using Tessera.Messaging.Inbox;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Data;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Messaging.Transport;
 
-/// <summary>Runs the transport: its producer side, and one consumer per subscribed producer.</summary>
-internal sealed class MessagingHost(
+/// <summary>
+/// Runs the transport: its producer side, and one consumer per subscribed producer. A subscription to this service's
+/// own events is read from its own outbox instead.
+/// </summary>
+internal sealed class MessagingHost<TContext>(
     IMessageTransport transport,
+    LocalOutboxConsumer<TContext> local,
     SubscriptionRegistry registry,
     IInboxSink sink,
-    IOptions<MessagingOptions> options) : BackgroundService
+    IOptions<MessagingOptions> options,
+    IOptions<TesseraOptions> tessera) : BackgroundService
+    where TContext : ServiceDbContext
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var self = tessera.Value.ServiceName;
         var work = new List<Task> { transport.RunProducerAsync(stoppingToken) };
+        work.AddRange(registry.Producers.Where(p => p == self).Select(p => local.RunAsync(p, sink, stoppingToken)));
         if (options.Value.SubscriptionsEnabled)
-            work.AddRange(registry.Producers.Select(p => transport.RunConsumerAsync(p, sink, stoppingToken)));
+            work.AddRange(registry.Producers.Where(p => p != self).Select(p => transport.RunConsumerAsync(p, sink, stoppingToken)));
         return Task.WhenAll(work);
     }
 }

@@ -119,6 +119,12 @@ public sealed class WriteTransaction(IDbContextTransaction transaction, IDisposa
 {
     public Task CommitAsync(CancellationToken cancellationToken = default) => transaction.CommitAsync(cancellationToken);
 
+    public Task CreateSavepointAsync(string name, CancellationToken cancellationToken = default) => transaction.CreateSavepointAsync(name, cancellationToken);
+
+    public Task RollbackToSavepointAsync(string name, CancellationToken cancellationToken = default) => transaction.RollbackToSavepointAsync(name, cancellationToken);
+
+    public Task ReleaseSavepointAsync(string name, CancellationToken cancellationToken = default) => transaction.ReleaseSavepointAsync(name, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -17,6 +17,16 @@ public sealed class TenantContext : ITenantContext
         TenantId = tenantId;
         AmbientTenant.Current = tenantId;
     }
+
+    /// <summary>
+    /// Moves the unit of work to another tenant. Only for the inbox processor, which handles a group of messages of
+    /// several tenants in one transaction and clears the change tracker between them.
+    /// </summary>
+    public void Switch(string? tenantId)
+    {
+        TenantId = tenantId;
+        AmbientTenant.Current = tenantId;
+    }
 }
 
 /// <summary>

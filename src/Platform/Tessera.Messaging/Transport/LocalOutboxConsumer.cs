@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tessera.Messaging.Feed;
+using Tessera.Messaging.Inbox;
+using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Data;
+
+namespace Tessera.Messaging.Transport;
+
+/// <summary>
+/// A service's subscription to its own events (read models it keeps, like the order search): read straight from its
+/// own outbox, no transport in between, and handled through the same inbox as any other subscription — in order per
+/// aggregate, retried, parked.
+/// </summary>
+internal sealed class LocalOutboxConsumer<TContext>(
+    IServiceScopeFactory scopes,
+    OutboxSignal signal,
+    SubscriptionMonitor monitor,
+    TimeProvider clock,
+    ILogger<LocalOutboxConsumer<TContext>> logger)
+    where TContext : ServiceDbContext
+{
+    private const int PageSize = 500;
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(30);
+
+    public async Task RunAsync(string producer, IInboxSink sink, CancellationToken cancellationToken)
+    {
+        long? checkpoint = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wake = signal.Committed.Next;
+            try
+            {
+                checkpoint ??= await sink.GetCheckpointAsync(producer, cancellationToken);
+                var (rows, head) = await ReadAsync(checkpoint.Value, cancellationToken);
+                if (rows.Count > 0)
+                {
+                    await sink.StageAsync(producer, rows.Select(r => FeedEndpoint.ToEnvelope(r, producer)).ToList(), rows[^1].Position, cancellationToken);
+                    checkpoint = rows[^1].Position;
+                }
+                monitor.Succeeded(producer, checkpoint.Value, head, clock.GetUtcNow());
+                if (rows.Count == PageSize)
+                    continue;
+                await Signal.WaitAsync(wake, IdleWait, clock, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                checkpoint = null;
+                monitor.Failed(producer, ex.Message, clock.GetUtcNow());
+                logger.LogError(ex, "Reading this service's own events failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<(List<OutboxMessage> Rows, long Head)> ReadAsync(long after, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<TContext>().Set<OutboxMessage>().AsNoTracking();
+        var rows = await outbox.Where(m => m.Position > after).OrderBy(m => m.Position).Take(PageSize).ToListAsync(cancellationToken);
+        var head = await outbox.MaxAsync(m => (long?)m.Position, cancellationToken) ?? after;
+        return (rows, head);
+    }
+}
