@@ -47,7 +47,7 @@ public sealed class OrderApiTests(OrdersFactory factory) : IClassFixture<OrdersF
         var order = (await Get(created.Id))!;
         order.Number.ShouldBe(created.Number);
         order.Customer.ShouldBe(new CustomerDto("Nguyễn Văn An", "+84 901 234 567", "an@example.vn"));
-        order.Lines.ShouldBe([new OrderLineDto(1, sku, "Green tea 500g", 3m, 120000m, 360000m)]);
+        order.Lines.ShouldBe([new OrderLineDto(1, sku, "Green tea 500g", 3m, 120000m, 0m, 0m, 0m, 0m, 360000m)]);
         order.Total.ShouldBe(360000m);
         order.Currency.ShouldBe("VND");
         order.History.ShouldHaveSingleItem().ShouldSatisfyAllConditions(h => h.Status.ShouldBe(OrderStatus.Pending), h => h.By.ShouldBe("tester"));

@@ -21,7 +21,8 @@ internal sealed class MessagingHost<TContext>(
     SubscriptionRegistry registry,
     IInboxSink sink,
     IOptions<MessagingOptions> options,
-    IOptions<TesseraOptions> tessera) : BackgroundService
+    IOptions<TesseraOptions> tessera,
+    ILogger<MessagingHost<TContext>> logger) : BackgroundService
     where TContext : ServiceDbContext
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -30,7 +31,19 @@ internal sealed class MessagingHost<TContext>(
         var work = new List<Task> { transport.RunProducerAsync(stoppingToken) };
         work.AddRange(registry.Producers.Where(p => p == self).Select(p => local.RunAsync(p, sink, stoppingToken)));
         if (options.Value.SubscriptionsEnabled)
-            work.AddRange(registry.Producers.Where(p => p != self).Select(p => transport.RunConsumerAsync(p, sink, stoppingToken)));
+        {
+            foreach (var producer in registry.Producers.Where(p => p != self))
+            {
+                // A producer this installation does not run yet (no URL configured) is not polled; its events start
+                // flowing once it is configured and this service restarts.
+                if (!tessera.Value.Services.ContainsKey(producer))
+                {
+                    logger.LogInformation("No URL is configured for {Producer}; not reading its events", producer);
+                    continue;
+                }
+                work.Add(transport.RunConsumerAsync(producer, sink, stoppingToken));
+            }
+        }
         return Task.WhenAll(work);
     }
 }

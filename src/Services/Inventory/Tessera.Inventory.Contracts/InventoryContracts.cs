@@ -31,3 +31,9 @@ public sealed record StockReservationFailed(Guid OrderId, IReadOnlyList<ShortLin
 
 /// <summary>An order's reservations were released (it was cancelled).</summary>
 public sealed record StockReleased(Guid OrderId, IReadOnlyList<ReservedLine> Lines);
+
+/// <summary>An order's reservation now matches its changed lines: Reserved was added, Released given back.</summary>
+public sealed record ReservationAdjusted(Guid OrderId, Guid ChangeId, IReadOnlyList<ReservedLine> Reserved, IReadOnlyList<ReservedLine> Released);
+
+/// <summary>The changed lines could not be reserved; the reservation stayed as it was.</summary>
+public sealed record ReservationAdjustmentFailed(Guid OrderId, Guid ChangeId, IReadOnlyList<ShortLine> ShortLines, string Reason);

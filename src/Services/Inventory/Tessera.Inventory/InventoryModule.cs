@@ -17,7 +17,9 @@ public static class InventoryModule
         builder.AddMessaging<InventoryDbContext>(m => m
             .Subscribe("orders", s => s
                 .Handle<OrderPlaced, ReserveStockOnOrderPlaced>()
+                .Handle<OrderChanged, AdjustReservationOnOrderChanged>()
                 .Handle<OrderCancelled, ReleaseStockOnOrderCancelled>()));
+        builder.Services.AddScoped<ReservationLedger>();
         builder.Services.AddServiceClient<CatalogLookup>("catalog");
         builder.Services.AddValidatorsFrom(typeof(InventoryModule).Assembly);
         return builder;

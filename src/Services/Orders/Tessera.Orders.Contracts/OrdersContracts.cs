@@ -6,15 +6,63 @@ public enum OrderStatus
     Confirmed,
     Rejected,
     Cancelled,
+
+    /// <summary>Handed to a carrier: nothing about the order can change any more.</summary>
+    Dispatched,
 }
 
-public sealed record CustomerDto(string Name, string? Phone, string? Email);
+public enum PaymentStatus
+{
+    Unpaid,
+    Authorized,
+    Paid,
+    PartiallyRefunded,
+    Refunded,
+}
 
-public sealed record OrderLineDto(int LineNo, string Sku, string? Description, decimal Quantity, decimal UnitPrice, decimal LineTotal);
+public sealed record CustomerDto(string Name, string? Phone, string? Email, string? Reference = null);
+
+public sealed record AddressDto(string Line1, string? Line2, string? Ward, string? District, string? City, string? Province, string? PostalCode, string Country);
+
+public sealed record ShippingDto(string? Consignee, string? Phone, AddressDto? Address, DateOnly? RequestedDeliveryDate, string? ServiceLevel);
+
+/// <summary>
+/// A line as priced by the server: gross = quantity × unit price; net = gross − discount; the order's own discounts
+/// are spread over the lines in proportion to their net (AllocatedDiscount); tax = (net − allocated) × taxRate;
+/// lineTotal = net − allocated + tax. Amounts are rounded to the currency's decimals.
+/// </summary>
+public sealed record OrderLineDto(
+    int LineNo,
+    string Sku,
+    string? Description,
+    decimal Quantity,
+    decimal UnitPrice,
+    decimal Discount,
+    decimal AllocatedDiscount,
+    decimal TaxRate,
+    decimal TaxAmount,
+    decimal LineTotal);
+
+public sealed record DiscountDto(string Code, decimal Amount);
+
+public sealed record MarketingDto(IReadOnlyList<string> CouponCodes, IReadOnlyList<string> PromotionCodes, IReadOnlyList<DiscountDto> Discounts);
+
+/// <summary>grandTotal = subtotal − discountTotal + taxTotal + shippingFee.</summary>
+public sealed record TotalsDto(decimal Subtotal, decimal DiscountTotal, decimal TaxTotal, decimal ShippingFee, decimal GrandTotal);
+
+public sealed record PaymentDto(string? Method, PaymentStatus Status);
+
+public sealed record OperationalDto(string? PreferredWarehouse, string? Notes, IReadOnlyList<string> Tags);
 
 public sealed record StatusChangeDto(OrderStatus Status, DateTimeOffset At, string? Reason, string? By);
 
+/// <summary>One entry of an order's story: a status change, an edit, or what another service reported.</summary>
+public sealed record TimelineEntryDto(DateTimeOffset At, string Kind, string? By, string Summary);
+
 public sealed record ShortLineDto(string Sku, decimal Requested, decimal Available);
+
+/// <summary>New lines waiting for inventory to adjust the reservation; applied or refused when it answers.</summary>
+public sealed record PendingChangeDto(Guid Id, IReadOnlyList<OrderLineDto> Lines, DateTimeOffset RequestedAt, string? RequestedBy);
 
 public sealed record OrderDto(
     Guid Id,
@@ -29,17 +77,37 @@ public sealed record OrderDto(
     DateTimeOffset PlacedAt,
     IReadOnlyList<StatusChangeDto> History,
     IReadOnlyList<ShortLineDto> ShortLines,
-    long Version);
+    long Version,
+    ShippingDto? Shipping = null,
+    MarketingDto? Marketing = null,
+    TotalsDto? Totals = null,
+    PaymentDto? Payment = null,
+    OperationalDto? Operational = null,
+    IReadOnlyDictionary<string, string>? Attributes = null,
+    IReadOnlyList<TimelineEntryDto>? Timeline = null,
+    PendingChangeDto? PendingChange = null,
+    bool Archived = false);
 
 public sealed record OrderSummaryDto(
-    Guid Id, long Number, OrderStatus Status, string Channel, string? ExternalRef, string Currency, decimal Total, int LineCount, DateTimeOffset PlacedAt);
+    Guid Id, long Number, OrderStatus Status, string Channel, string? ExternalRef, string Currency, decimal Total, int LineCount, DateTimeOffset PlacedAt,
+    IReadOnlyList<string>? Tags = null, bool Archived = false);
+
+/// <summary>One page of a search; <see cref="Next"/> is the cursor of the following page, null at the end.</summary>
+public sealed record OrderSearchPageDto(IReadOnlyList<OrderSummaryDto> Items, string? Next);
 
 public sealed record OrderCreatedDto(Guid Id, long Number, OrderStatus Status);
+
+public sealed record AttributeDefinitionDto(string Name, string Label, string Type, bool Required, IReadOnlyList<string> AllowedValues, long Version);
+
+public sealed record MoneyDto(string Currency, decimal Amount);
+
+/// <summary>One business day (in the tenant's time zone): orders placed, and revenue of those not cancelled or rejected.</summary>
+public sealed record DailyOrdersDto(DateOnly Date, int Orders, IReadOnlyList<MoneyDto> Revenue);
 
 public sealed record OrderedLine(int LineNo, string Sku, decimal Quantity);
 
 /// <summary>A customer placed an order; inventory reserves it. Carries no personal data.</summary>
-public sealed record OrderPlaced(Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt);
+public sealed record OrderPlaced(Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt, string? PreferredWarehouse = null);
 
 /// <summary>Every line of the order is reserved.</summary>
 public sealed record OrderConfirmed(Guid OrderId, long Number);
@@ -50,7 +118,19 @@ public sealed record OrderRejected(Guid OrderId, long Number, string Reason);
 /// <summary>The order was cancelled; whatever was reserved or started for it must be undone.</summary>
 public sealed record OrderCancelled(Guid OrderId, long Number, string Reason, OrderStatus PreviousStatus);
 
-public sealed record MoneyDto(string Currency, decimal Amount);
+public sealed record LineChangeDto(Guid ChangeId, IReadOnlyList<OrderedLine> Lines);
 
-/// <summary>One business day (in the tenant's time zone): orders placed, and revenue of those not cancelled or rejected.</summary>
-public sealed record DailyOrdersDto(DateOnly Date, int Orders, IReadOnlyList<MoneyDto> Revenue);
+/// <summary>
+/// The order was edited (Fields names what changed, never personal values). With LineChange, new lines wait for
+/// inventory: it adjusts the reservation by the difference and answers ReservationAdjusted or ReservationAdjustmentFailed.
+/// </summary>
+public sealed record OrderChanged(Guid OrderId, long Number, long Version, IReadOnlyList<string> Fields, LineChangeDto? LineChange);
+
+/// <summary>A proposed line change was applied: the order's lines are now these.</summary>
+public sealed record OrderLinesChanged(Guid OrderId, long Number, Guid ChangeId, IReadOnlyList<OrderedLine> Lines);
+
+/// <summary>A proposed line change was refused (not enough stock); the order's lines stayed as they were.</summary>
+public sealed record OrderLineChangeRejected(Guid OrderId, long Number, Guid ChangeId, string Reason);
+
+/// <summary>The order left the warehouse.</summary>
+public sealed record OrderDispatched(Guid OrderId, long Number);

@@ -1,5 +1,6 @@
 using Tessera.Catalog.Contracts;
 using Tessera.Inventory.Contracts;
+using Tessera.Logistics.Contracts;
 using Tessera.Messaging;
 using Tessera.Orders.Data;
 using Tessera.Orders.Features;
@@ -19,12 +20,18 @@ public static class OrdersModule
         builder.AddMessaging<OrdersDbContext>(m => m
             .Subscribe("inventory", s => s
                 .Handle<StockReserved, ConfirmOrderOnStockReserved>()
-                .Handle<StockReservationFailed, RejectOrderOnReservationFailed>())
+                .Handle<StockReservationFailed, RejectOrderOnReservationFailed>()
+                .Handle<StockReleased, NoteStockReleased>()
+                .Handle<ReservationAdjusted, ApplyLineChange>()
+                .Handle<ReservationAdjustmentFailed, RefuseLineChange>())
+            .Subscribe("logistics", s => s
+                .Handle<ShipmentDispatched, MarkOrderDispatched>())
             .Subscribe("catalog", s => s
                 .Handle<ProductCreated, RememberProduct>()
                 .Handle<ProductChanged, RememberProduct>()));
         builder.Services.AddPersonalDataProtection();
-        builder.Services.AddSingleton<CustomerProtection>();
+        builder.Services.AddSingleton<OrderPrivacy>();
+        builder.Services.AddScoped<OrderComposer>();
         builder.Services.AddServiceClient<CatalogProducts>("catalog");
         builder.Services.AddScoped<ProductDirectory>();
         builder.Services.AddValidatorsFrom(typeof(OrdersModule).Assembly);
@@ -38,6 +45,8 @@ public static class OrdersModule
         GetOrder.Map(orders);
         ListOrders.Map(orders);
         CancelOrder.Map(orders);
+        ChangeOrder.Map(orders);
+        AttributeDefinitions.Map(orders.MapGroup("/attributes").WithTags("Order attributes"));
         DailyOrders.Map(orders);
         return app;
     }

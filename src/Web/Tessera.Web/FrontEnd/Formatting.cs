@@ -46,7 +46,7 @@ public sealed class Formatting
             "EUR" => "€",
             _ => currency,
         };
-        format.CurrencyDecimalDigits = currency is "VND" or "JPY" or "KRW" ? 0 : 2;
+        format.CurrencyDecimalDigits = Tessera.ServiceDefaults.Api.Currencies.MinorUnits(currency);
         return value.ToString("C", format);
     }
 

@@ -12,6 +12,7 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderNumberSequence> NumberSequences => Set<OrderNumberSequence>();
     public DbSet<KnownProduct> KnownProducts => Set<KnownProduct>();
+    public DbSet<AttributeDefinition> AttributeDefinitions => Set<AttributeDefinition>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -21,10 +22,13 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
             e.ToTable("orders");
             e.HasKey(o => o.Id);
             e.Property(o => o.Status).HasConversion<string>();
+            e.Property(o => o.PaymentStatus).HasConversion<string>();
             e.ComplexProperty(o => o.Customer);
-            e.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
+            e.ComplexProperty(o => o.Shipping);
+            e.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.History).WithOne().HasForeignKey(h => h.OrderId);
-            e.Navigation(o => o.Lines).AutoInclude(false);
+            e.HasMany(o => o.Timeline).WithOne().HasForeignKey(t => t.OrderId);
+            e.Ignore(o => o.IsEditable);
         });
         modelBuilder.Entity<OrderLine>(e =>
         {
@@ -36,6 +40,18 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
             e.ToTable("order_status_history");
             e.HasKey(h => h.Id);
             e.Property(h => h.Status).HasConversion<string>();
+        });
+        modelBuilder.Entity<OrderTimelineEntry>(e =>
+        {
+            e.ToTable("order_timeline");
+            e.HasKey(t => t.Id);
+        });
+        modelBuilder.Entity<AttributeDefinition>(e =>
+        {
+            e.ToTable("attribute_definitions");
+            e.HasKey(a => new { a.TenantId, a.Name });
+            e.Property(a => a.Type).HasConversion<string>();
+            e.Ignore(a => a.Allowed);
         });
         modelBuilder.Entity<OrderNumberSequence>(e =>
         {

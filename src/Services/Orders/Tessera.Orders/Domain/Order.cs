@@ -4,7 +4,7 @@ using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.Orders.Domain;
 
-/// <summary>The customer as stored: encrypted values, and keyed hashes of phone and e-mail for exact lookups.</summary>
+/// <summary>The customer as stored: encrypted values, keyed hashes of phone and e-mail for exact lookups, and a plain reference.</summary>
 public sealed class ProtectedCustomer
 {
     public string Name { get; set; } = "";
@@ -12,6 +12,19 @@ public sealed class ProtectedCustomer
     public string? Email { get; set; }
     public string? PhoneIndex { get; set; }
     public string? EmailIndex { get; set; }
+
+    /// <summary>The customer's id in another system (CRM, marketplace); not personal data.</summary>
+    public string? Reference { get; set; }
+}
+
+/// <summary>Where the order goes. Consignee, phone and address are encrypted; the address is stored as one encrypted JSON value.</summary>
+public sealed class ProtectedShipping
+{
+    public string? Consignee { get; set; }
+    public string? Phone { get; set; }
+    public string? Address { get; set; }
+    public DateOnly? RequestedDeliveryDate { get; set; }
+    public string? ServiceLevel { get; set; }
 }
 
 public sealed class OrderLine : ITenantOwned
@@ -23,6 +36,10 @@ public sealed class OrderLine : ITenantOwned
     public string? Description { get; set; }
     public decimal Quantity { get; set; }
     public decimal UnitPrice { get; set; }
+    public decimal Discount { get; set; }
+    public decimal AllocatedDiscount { get; set; }
+    public decimal TaxRate { get; set; }
+    public decimal TaxAmount { get; set; }
     public decimal LineTotal { get; set; }
 }
 
@@ -37,6 +54,28 @@ public sealed class OrderStatusChange : ITenantOwned
     public string? By { get; set; }
 }
 
+public static class TimelineKinds
+{
+    public const string Status = "status";
+    public const string Change = "change";
+    public const string Report = "report";
+}
+
+/// <summary>One entry of the order's story. Summaries never hold personal data (an address change says so, not what it became).</summary>
+public sealed class OrderTimelineEntry : ITenantOwned
+{
+    public long Id { get; set; }
+    public Guid OrderId { get; set; }
+    public string TenantId { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+    public string Kind { get; set; } = "";
+    public string? By { get; set; }
+    public string Summary { get; set; } = "";
+}
+
+/// <summary>Lines proposed by an edit and waiting for inventory to adjust the reservation.</summary>
+public sealed record PendingLineChange(Guid Id, IReadOnlyList<OrderLine> Lines, DateTimeOffset RequestedAt, string? RequestedBy);
+
 public enum CancelOutcome
 {
     Cancelled,
@@ -45,8 +84,10 @@ public enum CancelOutcome
 }
 
 /// <summary>
-/// A sales order. Pending until inventory answers; Confirmed when every line is reserved; Rejected when stock is short;
-/// Cancelled on request while Pending or Confirmed. Every status change is kept in <see cref="History"/>.
+/// A sales order in the unified model every channel maps into. Pending until inventory answers; Confirmed when every
+/// line is reserved; Rejected when stock is short; Cancelled on request while Pending or Confirmed; Dispatched when it
+/// leaves the warehouse. What may change is explicit: everything editable while Pending or Confirmed (lines through a
+/// reservation adjustment), nothing afterwards. Every status change and edit goes into <see cref="Timeline"/>.
 /// </summary>
 public sealed class Order : ITenantOwned, IVersioned
 {
@@ -57,38 +98,93 @@ public sealed class Order : ITenantOwned, IVersioned
     public string? ExternalRef { get; set; }
     public string Currency { get; set; } = "";
     public ProtectedCustomer Customer { get; set; } = new();
+    public ProtectedShipping Shipping { get; set; } = new();
     public OrderStatus Status { get; private set; }
+
+    /// <summary>Marketing codes and order-level discounts, as JSON (<see cref="OrderMarketing"/>).</summary>
+    public string Marketing { get; set; } = OrderMarketing.Empty.ToJson();
+
+    public decimal Subtotal { get; set; }
+    public decimal DiscountTotal { get; set; }
+    public decimal TaxTotal { get; set; }
+    public decimal ShippingFee { get; set; }
+
+    /// <summary>The grand total (column "total" since the first version).</summary>
     public decimal Total { get; set; }
+
+    public string? PaymentMethod { get; set; }
+    public PaymentStatus PaymentStatus { get; set; }
+    public string? PreferredWarehouse { get; set; }
+
+    /// <summary>Free text, encrypted: people write phone numbers into notes.</summary>
+    public string? Notes { get; set; }
+
+    /// <summary>JSON array of lower-case tags.</summary>
+    public string Tags { get; set; } = "[]";
+
+    /// <summary>JSON object of extension attributes, values normalized to text.</summary>
+    public string Attributes { get; set; } = "{}";
+
+    /// <summary>JSON of a <see cref="PendingLineChange"/>, or null.</summary>
+    public string? PendingChange { get; set; }
+
     public DateTimeOffset PlacedAt { get; set; }
     public string PlacedBy { get; set; } = "";
     public string? ShortLines { get; private set; }
+
+    /// <summary>When the order reached a final status (rejected, cancelled); closed orders move to the archive later.</summary>
+    public DateTimeOffset? ClosedAt { get; private set; }
+
     public long Version { get; set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public List<OrderLine> Lines { get; set; } = [];
     public List<OrderStatusChange> History { get; set; } = [];
+    public List<OrderTimelineEntry> Timeline { get; set; } = [];
 
-    public static Order Place(Guid id, long number, string channel, string? externalRef, string currency, ProtectedCustomer customer,
-        IEnumerable<OrderLine> lines, DateTimeOffset placedAt, string placedBy, DateTimeOffset now)
+    public bool IsEditable => Status is OrderStatus.Pending or OrderStatus.Confirmed;
+
+    public static Order Place(Guid id, long number, string channel, DateTimeOffset placedAt, string placedBy, DateTimeOffset now)
     {
-        var order = new Order
-        {
-            Id = id,
-            Number = number,
-            Channel = channel,
-            ExternalRef = externalRef,
-            Currency = currency,
-            Customer = customer,
-            PlacedAt = placedAt,
-            PlacedBy = placedBy,
-            Version = 1,
-            Lines = lines.ToList(),
-        };
-        foreach (var line in order.Lines)
-            line.OrderId = id;
-        order.Total = order.Lines.Sum(l => l.LineTotal);
+        var order = new Order { Id = id, Number = number, Channel = channel, PlacedAt = placedAt, PlacedBy = placedBy, Version = 1 };
         order.Transition(OrderStatus.Pending, $"Placed via {channel}", placedBy, now);
         return order;
     }
+
+    /// <summary>
+    /// Makes the order's lines these, with the amounts computed for them: lines with the same number are updated in
+    /// place, new numbers added, missing ones removed (and deleted with the order's other orphans).
+    /// </summary>
+    public void SetLines(IReadOnlyList<OrderLine> lines, OrderTotals totals)
+    {
+        var existing = Lines.ToDictionary(l => l.LineNo);
+        foreach (var line in lines)
+        {
+            if (existing.Remove(line.LineNo, out var current))
+            {
+                (current.Sku, current.Description, current.Quantity, current.UnitPrice, current.Discount) =
+                    (line.Sku, line.Description, line.Quantity, line.UnitPrice, line.Discount);
+                (current.AllocatedDiscount, current.TaxRate, current.TaxAmount, current.LineTotal) =
+                    (line.AllocatedDiscount, line.TaxRate, line.TaxAmount, line.LineTotal);
+            }
+            else
+            {
+                line.OrderId = Id;
+                Lines.Add(line);
+            }
+        }
+        foreach (var removed in existing.Values)
+            Lines.Remove(removed);
+        (Subtotal, DiscountTotal, TaxTotal, ShippingFee, Total) = (totals.Subtotal, totals.DiscountTotal, totals.TaxTotal, totals.ShippingFee, totals.GrandTotal);
+    }
+
+    /// <summary>Why the order cannot be edited now, or null when it can.</summary>
+    public string? WhyNotEditable() => IsEditable
+        ? null
+        : $"Order {Number} is {Status}; only Pending or Confirmed orders can be changed, and nothing can change once it is dispatched.";
+
+    public void Edited(string summary, string by, DateTimeOffset now) => Note(TimelineKinds.Change, summary, by, now);
+
+    public void Reported(string summary, string by, DateTimeOffset now) => Note(TimelineKinds.Report, summary, by, now);
 
     public bool Confirm(string reason, DateTimeOffset now)
     {
@@ -103,7 +199,9 @@ public sealed class Order : ITenantOwned, IVersioned
         if (Status != OrderStatus.Pending)
             return false;
         ShortLines = shortLinesJson;
+        PendingChange = null;
         Transition(OrderStatus.Rejected, reason, "inventory", now);
+        ClosedAt = now;
         return true;
     }
 
@@ -113,12 +211,29 @@ public sealed class Order : ITenantOwned, IVersioned
         {
             case OrderStatus.Cancelled:
                 return CancelOutcome.AlreadyCancelled;
-            case OrderStatus.Rejected:
+            case OrderStatus.Rejected or OrderStatus.Dispatched:
                 return CancelOutcome.NotAllowed;
             default:
+                PendingChange = null;
                 Transition(OrderStatus.Cancelled, reason, by, now);
+                ClosedAt = now;
                 return CancelOutcome.Cancelled;
         }
+    }
+
+    public bool Dispatch(string reason, DateTimeOffset now)
+    {
+        if (Status is not (OrderStatus.Pending or OrderStatus.Confirmed))
+            return false;
+        PendingChange = null;
+        Transition(OrderStatus.Dispatched, reason, "logistics", now);
+        return true;
+    }
+
+    private void Note(string kind, string summary, string by, DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Timeline.Add(new OrderTimelineEntry { OrderId = Id, At = now, Kind = kind, By = by, Summary = summary });
     }
 
     private void Transition(OrderStatus status, string? reason, string by, DateTimeOffset now)
@@ -126,6 +241,14 @@ public sealed class Order : ITenantOwned, IVersioned
         Status = status;
         UpdatedAt = now;
         History.Add(new OrderStatusChange { OrderId = Id, Status = status, At = now, Reason = reason, By = by });
+        Timeline.Add(new OrderTimelineEntry
+        {
+            OrderId = Id,
+            At = now,
+            Kind = TimelineKinds.Status,
+            By = by,
+            Summary = reason is null ? status.ToString() : $"{status}: {reason}",
+        });
     }
 }
 

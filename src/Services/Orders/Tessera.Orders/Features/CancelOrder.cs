@@ -31,11 +31,11 @@ public static class CancelOrder
             .WithSummary("Cancel an order with a reason. Cancelling an already cancelled order changes nothing.");
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Handle(
-        Guid id, Request request, HttpContext http, ClaimsPrincipal user, OrdersDbContext db, CustomerProtection customers,
+        Guid id, Request request, HttpContext http, ClaimsPrincipal user, OrdersDbContext db, OrderPrivacy privacy,
         IOutbox outbox, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var order = await db.Orders.AsSplitQuery().Include(o => o.Lines).Include(o => o.History)
+        var order = await db.Orders.AsSplitQuery().Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline)
             .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         if (order is null)
             return Problems.NotFound("Order", id.ToString());
@@ -47,7 +47,8 @@ public static class CancelOrder
         {
             case CancelOutcome.NotAllowed:
                 return Problems.Conflict("The order cannot be cancelled",
-                    $"Order {order.Number} is {order.Status}; only Pending or Confirmed orders can be cancelled.");
+                    $"Order {order.Number} is {order.Status}; only Pending or Confirmed orders can be cancelled" +
+                    (order.Status == OrderStatus.Dispatched ? ": it has left the warehouse. Arrange a return instead." : "."));
             case CancelOutcome.Cancelled:
                 outbox.Publish(new OrderCancelled(order.Id, order.Number, request.Reason.Trim(), previous), order.Id.ToString());
                 await db.SaveChangesAsync(cancellationToken);
@@ -56,6 +57,6 @@ public static class CancelOrder
         }
 
         ETags.Set(http.Response, order.Version);
-        return TypedResults.Ok(order.ToDto(customers));
+        return TypedResults.Ok(order.ToDto(privacy));
     }
 }

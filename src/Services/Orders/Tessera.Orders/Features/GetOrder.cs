@@ -13,14 +13,14 @@ public static class GetOrder
         orders.MapGet("/{id:guid}", Handle).WithName("GetOrder").WithSummary("An order with its lines and status history, with its ETag.");
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Handle(
-        Guid id, HttpResponse response, OrdersDbContext db, CustomerProtection customers, CancellationToken cancellationToken)
+        Guid id, HttpResponse response, OrdersDbContext db, OrderPrivacy privacy, CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().AsSplitQuery()
-            .Include(o => o.Lines).Include(o => o.History)
+            .Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline)
             .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         if (order is null)
             return Problems.NotFound("Order", id.ToString());
         ETags.Set(response, order.Version);
-        return TypedResults.Ok(order.ToDto(customers));
+        return TypedResults.Ok(order.ToDto(privacy));
     }
 }

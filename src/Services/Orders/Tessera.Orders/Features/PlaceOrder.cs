@@ -1,11 +1,12 @@
 using System.Security.Claims;
+using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Tessera.Messaging.Outbox;
 using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
-using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Idempotency;
 using Tessera.ServiceDefaults.Security;
@@ -15,24 +16,27 @@ using Tessera.ServiceDefaults.Validation;
 namespace Tessera.Orders.Features;
 
 /// <summary>
-/// Places an order: validated, numbered without gaps, stored Pending with its customer encrypted, and announced with
-/// OrderPlaced in the same transaction. Inventory's answer later confirms or rejects it.
+/// Places an order in the unified model: validated field by field, priced by the server (client totals that disagree
+/// are refused with the difference), numbered without gaps, stored Pending with its personal data encrypted, and
+/// announced with OrderPlaced in the same transaction.
 /// </summary>
 public static class PlaceOrder
 {
     public const string DefaultCurrency = "VND";
-
-    public sealed record Customer(string Name, string? Phone, string? Email);
-
-    public sealed record Line(string Sku, decimal? Quantity, decimal? UnitPrice);
 
     public sealed record Request(
         string Channel,
         string? ExternalRef,
         string? Currency,
         DateTimeOffset? PlacedAt,
-        Customer Customer,
-        IReadOnlyList<Line> Lines);
+        CustomerInput Customer,
+        IReadOnlyList<LineInput> Lines,
+        ShippingInput? Shipping = null,
+        MarketingInput? Marketing = null,
+        FinancialInput? Financial = null,
+        OperationalInput? Operational = null,
+        Dictionary<string, JsonElement>? Attributes = null,
+        TotalsInput? Totals = null);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -45,20 +49,14 @@ public static class PlaceOrder
                 .WithMessage("currency must be a three-letter ISO 4217 code such as VND or USD.");
             RuleFor(r => r.PlacedAt).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
                 .WithMessage("placedAt cannot be in the future.");
-            RuleFor(r => r.Customer).NotNull().WithMessage("customer is required.");
-            RuleFor(r => r.Customer.Name).NotEmpty().MaximumLength(200).When(r => r.Customer is not null);
-            RuleFor(r => r.Customer.Phone).MaximumLength(30)
-                .Must(p => p is null || p.Count(char.IsAsciiDigit) >= 6).WithMessage("phone needs at least 6 digits.")
-                .When(r => r.Customer is not null);
-            RuleFor(r => r.Customer.Email).MaximumLength(200).EmailAddress().When(r => r.Customer?.Email is { Length: > 0 });
+            RuleFor(r => r.Customer).NotNull().WithMessage("customer is required.").SetValidator(new CustomerValidator());
             RuleFor(r => r.Lines).NotEmpty().WithMessage("An order needs at least one line.")
-                .Must(l => l is null || l.Count <= 500).WithMessage("An order has at most 500 lines.");
-            RuleForEach(r => r.Lines).ChildRules(line =>
-            {
-                line.RuleFor(l => l.Sku).NotEmpty().MaximumLength(64);
-                line.RuleFor(l => l.Quantity).NotNull().GreaterThan(0).PrecisionScale(18, 4, ignoreTrailingZeros: true);
-                line.RuleFor(l => l.UnitPrice).NotNull().GreaterThanOrEqualTo(0).PrecisionScale(18, 4, ignoreTrailingZeros: true);
-            });
+                .Must(l => l is null || l.Count <= OrderRules.MaxLines).WithMessage($"An order has at most {OrderRules.MaxLines} lines.");
+            RuleForEach(r => r.Lines).SetValidator(new LineValidator());
+            RuleFor(r => r.Shipping!).SetValidator(new ShippingValidator()).When(r => r.Shipping is not null);
+            RuleFor(r => r.Marketing!).SetValidator(new MarketingValidator()).When(r => r.Marketing is not null);
+            RuleFor(r => r.Financial!).SetValidator(new FinancialValidator()).When(r => r.Financial is not null);
+            RuleFor(r => r.Operational!).SetValidator(new OperationalValidator()).When(r => r.Operational is not null);
         }
     }
 
@@ -79,21 +77,27 @@ public static class PlaceOrder
         OrdersDbContext db,
         ITenantContext tenant,
         ProductDirectory products,
-        CustomerProtection customers,
+        OrderComposer composer,
         IOutbox outbox,
         IdempotentRequests idempotency,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var known = await products.FindAsync(request.Lines.Select(l => l.Sku).ToList(), cancellationToken);
-        var unknown = request.Lines
-            .Select((line, index) => (line, index))
-            .Where(x => !known.ContainsKey(x.line.Sku))
-            .ToDictionary(x => $"lines[{x.index}].sku", x => new[] { $"Unknown SKU '{x.line.Sku}'." });
-        if (unknown.Count > 0)
-            return Problems.Validation(unknown);
-
         var tenantId = tenant.TenantId!;
+        var currency = request.Currency ?? DefaultCurrency;
+        var known = await products.FindAsync(request.Lines.Select(l => l.Sku).ToList(), cancellationToken);
+        var errors = new CompositionErrors();
+        var marketing = OrderComposer.Marketing(request.Marketing);
+        var priced = composer.PriceLines(request.Lines, known, marketing, request.Financial?.ShippingFee ?? 0, currency, errors);
+        composer.ValidateAttributes(request.Attributes, await composer.AttributeDefinitionsAsync(cancellationToken), errors, out var attributes);
+        if (errors.Any)
+            return Problems.Validation(errors.ToDictionary());
+
+        var totalsErrors = new CompositionErrors();
+        OrderComposer.CheckTotals(request.Totals, priced!.Value.Totals, totalsErrors);
+        if (totalsErrors.Any)
+            return TotalsDisagree(totalsErrors, priced.Value.Totals);
+
         return await idempotency.ExecuteAsync(db, "orders.place", idempotencyKey, request, async ct =>
         {
             if (request.ExternalRef is { Length: > 0 } externalRef)
@@ -109,32 +113,46 @@ public static class PlaceOrder
             }
 
             await products.RememberFetchedAsync(ct);
-            var number = await NextNumberAsync(db, ct);
             var now = clock.GetUtcNow();
-            var lines = request.Lines.Select((l, i) => new OrderLine
-            {
-                LineNo = i + 1,
-                Sku = l.Sku,
-                Description = known[l.Sku].Name,
-                Quantity = l.Quantity!.Value,
-                UnitPrice = l.UnitPrice!.Value,
-                LineTotal = l.Quantity!.Value * l.UnitPrice!.Value,
-            });
-            var customer = customers.Protect(new CustomerDto(request.Customer.Name, request.Customer.Phone, request.Customer.Email), tenantId);
-            var order = Order.Place(Guid.CreateVersion7(), number, request.Channel, request.ExternalRef, request.Currency ?? DefaultCurrency,
-                customer, lines, request.PlacedAt ?? now, user.Actor(), now);
+            var order = Order.Place(Guid.CreateVersion7(), await OrderNumbers.NextAsync(db, ct), request.Channel, request.PlacedAt ?? now, user.Actor(), now);
+            order.ExternalRef = request.ExternalRef is { Length: > 0 } ? request.ExternalRef.Trim() : null;
+            order.Currency = currency;
+            order.Customer = composer.Customer(request.Customer, tenantId);
+            order.Shipping = composer.Shipping(request.Shipping, tenantId);
+            order.Marketing = marketing.ToJson();
+            order.PaymentMethod = request.Financial?.PaymentMethod;
+            order.PaymentStatus = request.Financial?.PaymentStatus ?? PaymentStatus.Unpaid;
+            order.PreferredWarehouse = request.Operational?.PreferredWarehouse?.Trim().ToUpperInvariant();
+            order.Notes = composer.Notes(request.Operational?.Notes, tenantId);
+            order.Tags = OrderComposer.Tags(request.Operational?.Tags);
+            order.Attributes = attributes;
+            order.SetLines(priced.Value.Lines, priced.Value.Totals);
             db.Orders.Add(order);
 
             outbox.Publish(new OrderPlaced(order.Id, order.Number, order.Channel,
-                order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt), order.Id.ToString());
+                order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse), order.Id.ToString());
             return IdempotentOutcome.Created($"/api/orders/{order.Id}", new OrderCreatedDto(order.Id, order.Number, order.Status));
         }, cancellationToken);
     }
 
+    public static IResult TotalsDisagree(CompositionErrors errors, OrderTotals computed) =>
+        Results.Problem(new HttpValidationProblemDetails(errors.ToDictionary())
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The totals sent do not match the server's",
+            Detail = errors.ToString(),
+            Extensions = { ["computed"] = new TotalsDto(computed.Subtotal, computed.DiscountTotal, computed.TaxTotal, computed.ShippingFee, computed.GrandTotal) },
+        });
+}
+
+public static class OrderNumbers
+{
     /// <summary>Takes the tenant's next number; the write transaction makes the sequence gapless.</summary>
-    private static async Task<long> NextNumberAsync(OrdersDbContext db, CancellationToken cancellationToken)
+    public static async Task<long> NextAsync(OrdersDbContext db, CancellationToken cancellationToken)
     {
-        var sequence = await db.NumberSequences.FirstOrDefaultAsync(cancellationToken);
+        // Several orders may be numbered in one transaction (an import batch): the tracked sequence is the current one.
+        var sequence = db.NumberSequences.Local.FirstOrDefault(s => s.TenantId == db.CurrentTenantId)
+                       ?? await db.NumberSequences.FirstOrDefaultAsync(cancellationToken);
         if (sequence is null)
         {
             sequence = new OrderNumberSequence { Next = 1 };

@@ -6,20 +6,36 @@ using Tessera.Messaging.Handling;
 using Tessera.Messaging.Outbox;
 using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
+using Tessera.Orders.Domain;
+using Tessera.Orders.Features;
 using Tessera.ServiceDefaults.Json;
 
 namespace Tessera.Orders.Messaging;
+
+internal static class Orders
+{
+    public static async Task<Order> LoadAsync(OrdersDbContext db, Guid id, string eventName, CancellationToken cancellationToken) =>
+        await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+        ?? throw new InvalidOperationException($"{eventName} names order {id}, which does not exist.");
+
+    public static string Quantities(IEnumerable<ReservedLine> lines) =>
+        string.Join(", ", lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Sku} × {l.Quantity:0.####} in {l.Warehouse}")));
+
+    public static string Shortages(IEnumerable<ShortLine> lines) =>
+        string.Join("; ", lines.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Sku} (ordered {s.Requested:0.####}, available {s.Available:0.####})")));
+}
 
 /// <summary>Every line is reserved: a Pending order becomes Confirmed. Late answers for cancelled orders change nothing.</summary>
 public sealed class ConfirmOrderOnStockReserved(OrdersDbContext db, IOutbox outbox, TimeProvider clock) : IEventHandler<StockReserved>
 {
     public async Task HandleAsync(StockReserved message, MessageContext context, CancellationToken cancellationToken)
     {
-        var order = await db.Orders.Include(o => o.History).FirstOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken)
-            ?? throw new InvalidOperationException($"StockReserved names order {message.OrderId}, which does not exist.");
+        var order = await Orders.LoadAsync(db, message.OrderId, nameof(StockReserved), cancellationToken);
         var warehouses = string.Join(", ", message.Lines.Select(l => l.Warehouse).Distinct().Order(StringComparer.Ordinal));
         if (order.Confirm($"Reserved in {warehouses}", clock.GetUtcNow()))
             outbox.Publish(new OrderConfirmed(order.Id, order.Number), order.Id.ToString());
+        else
+            order.Reported($"Inventory reserved {Orders.Quantities(message.Lines)} while the order was {order.Status}", "inventory", clock.GetUtcNow());
     }
 }
 
@@ -28,12 +44,67 @@ public sealed class RejectOrderOnReservationFailed(OrdersDbContext db, IOutbox o
 {
     public async Task HandleAsync(StockReservationFailed message, MessageContext context, CancellationToken cancellationToken)
     {
-        var order = await db.Orders.Include(o => o.History).FirstOrDefaultAsync(o => o.Id == message.OrderId, cancellationToken)
-            ?? throw new InvalidOperationException($"StockReservationFailed names order {message.OrderId}, which does not exist.");
-        var reason = "Not enough stock: " + string.Join("; ", message.ShortLines.Select(s =>
-            string.Create(CultureInfo.InvariantCulture, $"{s.Sku} (ordered {s.Requested:0.####}, available {s.Available:0.####})")));
+        var order = await Orders.LoadAsync(db, message.OrderId, nameof(StockReservationFailed), cancellationToken);
+        var reason = "Not enough stock: " + Orders.Shortages(message.ShortLines);
         var shortLines = message.ShortLines.Select(s => new ShortLineDto(s.Sku, s.Requested, s.Available)).ToList();
         if (order.Reject(reason, JsonSerializer.Serialize(shortLines, TesseraJson.Options), clock.GetUtcNow()))
             outbox.Publish(new OrderRejected(order.Id, order.Number, reason), order.Id.ToString());
+    }
+}
+
+/// <summary>Inventory gave back what it held for the order (after a cancellation): part of the order's story.</summary>
+public sealed class NoteStockReleased(OrdersDbContext db, TimeProvider clock) : IEventHandler<StockReleased>
+{
+    public async Task HandleAsync(StockReleased message, MessageContext context, CancellationToken cancellationToken)
+    {
+        var order = await Orders.LoadAsync(db, message.OrderId, nameof(StockReleased), cancellationToken);
+        order.Reported($"Inventory released {Orders.Quantities(message.Lines)}", "inventory", clock.GetUtcNow());
+    }
+}
+
+/// <summary>The reservation matches the proposed lines: they become the order's lines, re-priced.</summary>
+public sealed class ApplyLineChange(OrdersDbContext db, IOutbox outbox, TimeProvider clock) : IEventHandler<ReservationAdjusted>
+{
+    public async Task HandleAsync(ReservationAdjusted message, MessageContext context, CancellationToken cancellationToken)
+    {
+        var order = await Orders.LoadAsync(db, message.OrderId, nameof(ReservationAdjusted), cancellationToken);
+        var pending = OrderComposer.ReadPending(order.PendingChange);
+        var now = clock.GetUtcNow();
+        if (pending?.Id != message.ChangeId)
+        {
+            order.Reported($"Inventory adjusted the reservation for a change that no longer applies (order {order.Status})", "inventory", now);
+            return;
+        }
+
+        var errors = new CompositionErrors();
+        var priced = OrderComposer.Reprice(pending.Lines, OrderMarketing.Parse(order.Marketing), order.ShippingFee, order.Currency, errors)
+            ?? throw new InvalidOperationException($"The proposed lines of order {order.Number} no longer price: {errors}");
+        var before = OrderComposer.Describe(order.Lines.OrderBy(l => l.LineNo));
+        order.SetLines(priced.Lines, priced.Totals);
+        order.PendingChange = null;
+        var adjustment = string.Join("; ", new[]
+        {
+            message.Reserved.Count > 0 ? "reserved " + Orders.Quantities(message.Reserved) : null,
+            message.Released.Count > 0 ? "released " + Orders.Quantities(message.Released) : null,
+        }.Where(p => p is not null));
+        order.Reported($"Inventory adjusted the reservation: {(adjustment.Length > 0 ? adjustment : "nothing to move")}", "inventory", now);
+        order.Edited($"Lines changed from {before} to {OrderComposer.Describe(order.Lines)}", pending.RequestedBy ?? "unknown", now);
+        outbox.Publish(new OrderLinesChanged(order.Id, order.Number, pending.Id,
+            order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList()), order.Id.ToString());
+    }
+}
+
+/// <summary>The proposed lines could not be reserved: they are dropped and the order keeps its lines.</summary>
+public sealed class RefuseLineChange(OrdersDbContext db, IOutbox outbox, TimeProvider clock) : IEventHandler<ReservationAdjustmentFailed>
+{
+    public async Task HandleAsync(ReservationAdjustmentFailed message, MessageContext context, CancellationToken cancellationToken)
+    {
+        var order = await Orders.LoadAsync(db, message.OrderId, nameof(ReservationAdjustmentFailed), cancellationToken);
+        if (OrderComposer.ReadPending(order.PendingChange)?.Id != message.ChangeId)
+            return;
+        order.PendingChange = null;
+        var reason = message.ShortLines.Count > 0 ? "not enough stock: " + Orders.Shortages(message.ShortLines) : message.Reason;
+        order.Reported($"Line change refused, the order keeps its lines: {reason}", "inventory", clock.GetUtcNow());
+        outbox.Publish(new OrderLineChangeRejected(order.Id, order.Number, message.ChangeId, reason), order.Id.ToString());
     }
 }
