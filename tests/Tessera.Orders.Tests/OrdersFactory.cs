@@ -7,14 +7,16 @@ using Tessera.Testing;
 namespace Tessera.Orders.Tests;
 
 /// <summary>Orders in-process, with the catalog answered by a stub.</summary>
-public sealed class OrdersFactory : ServiceFactory<Program, OrdersDbContext>
+public class OrdersFactory : ServiceFactory<Program, OrdersDbContext>
 {
     public CatalogStub Catalog { get; } = new();
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(ExtraSettings)
     {
         ["Tessera:Services:catalog"] = "http://catalog.test",
     };
+
+    protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,37 +29,56 @@ public sealed class DatabaseMigrations<TContext>(MigrationCatalog catalog) where
 
 public static class DatabaseRegistration
 {
+    /// <summary>The service's own database: &lt;data&gt;/&lt;service&gt;.db, with the platform's tables and the service's migrations.</summary>
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, Action<MigrationCatalog> migrations)
         where TContext : ServiceDbContext
     {
         var catalog = new MigrationCatalog().Add("platform", typeof(ServiceDbContext).Assembly);
         migrations(catalog);
+        builder.Services.AddScoped<ServiceDbContext>(sp => sp.GetRequiredService<TContext>());
+        builder.Services.AddHostedService<IdempotencyKeyCleanup<TContext>>();
+        return AddDatabase<TContext>(builder, catalog, fileName: null, healthCheck: "database");
+    }
 
+    /// <summary>
+    /// A second database a service owns (its archive): &lt;data&gt;/&lt;fileName&gt;.db with its own migrations. Messaging and
+    /// idempotency stay in the service's own database.
+    /// </summary>
+    public static IHostApplicationBuilder AddSecondaryDatabase<TContext>(this IHostApplicationBuilder builder, string fileName, Action<MigrationCatalog> migrations)
+        where TContext : ServiceDbContext
+    {
+        var catalog = new MigrationCatalog();
+        migrations(catalog);
+        return AddDatabase<TContext>(builder, catalog, fileName, healthCheck: "database:" + fileName);
+    }
+
+    private static IHostApplicationBuilder AddDatabase<TContext>(IHostApplicationBuilder builder, MigrationCatalog catalog, string? fileName, string healthCheck)
+        where TContext : ServiceDbContext
+    {
         builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection(DatabaseOptions.Section));
         builder.Services.AddSingleton(new DatabaseMigrations<TContext>(catalog));
-        builder.Services.AddSingleton(new WriteGate());
-        builder.Services.AddSingleton<SqlitePragmas>();
+        // One gate for every database of the process: writes to two of them never nest, so sharing it is safe.
+        builder.Services.TryAddSingleton(new WriteGate());
+        builder.Services.TryAddSingleton<SqlitePragmas>();
         builder.Services.AddDbContext<TContext>((sp, options) =>
         {
-            options.UseSqlite(ConnectionString(sp));
+            options.UseSqlite(ConnectionString(sp, fileName));
             options.AddInterceptors(sp.GetRequiredService<SqlitePragmas>());
             options.AddInterceptors(sp.GetServices<IInterceptor>());
         });
-        builder.Services.AddScoped<ServiceDbContext>(sp => sp.GetRequiredService<TContext>());
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck<TContext>>("database", tags: ["ready"]);
-        builder.Services.AddHostedService<IdempotencyKeyCleanup<TContext>>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck<TContext>>(healthCheck, tags: ["ready"]);
         return builder;
     }
 
-    public static string ConnectionString(IServiceProvider services)
+    public static string ConnectionString(IServiceProvider services, string? fileName = null)
     {
         var configured = services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString;
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (!string.IsNullOrWhiteSpace(configured) && fileName is null)
             return configured;
         var tessera = services.GetRequiredService<IOptions<TesseraOptions>>().Value;
         var dataDir = tessera.ResolveDataDir();
         Directory.CreateDirectory(dataDir);
-        return $"Data Source={Path.Combine(dataDir, tessera.ServiceName + ".db")};Pooling=True;Default Timeout=30";
+        return $"Data Source={Path.Combine(dataDir, (fileName ?? tessera.ServiceName) + ".db")};Pooling=True;Default Timeout=30";
     }
 
     /// <summary>Applies pending migrations before the service takes traffic.</summary>

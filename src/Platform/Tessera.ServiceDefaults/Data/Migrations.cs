@@ -18,21 +18,22 @@ public sealed record MigrationScript(string Id, string Sql)
 /// </summary>
 public sealed class MigrationCatalog
 {
-    private readonly List<(string Module, Assembly Assembly)> _sources = [];
+    private readonly List<(string Module, Assembly Assembly, string Root)> _sources = [];
 
-    public MigrationCatalog Add(string module, Assembly assembly)
+    /// <param name="root">The resource folder: "migrations" for a service's database, another for a second database it owns.</param>
+    public MigrationCatalog Add(string module, Assembly assembly, string root = "migrations")
     {
         if (!_sources.Any(s => s.Module == module))
-            _sources.Add((module, assembly));
+            _sources.Add((module, assembly, root));
         return this;
     }
 
     public IReadOnlyList<MigrationScript> Scripts(string provider)
     {
         var scripts = new List<MigrationScript>();
-        foreach (var (module, assembly) in _sources)
+        foreach (var (module, assembly, root) in _sources)
         {
-            var prefix = $"migrations/{provider}/";
+            var prefix = $"{root}/{provider}/";
             foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             {
                 using var stream = assembly.GetManifestResourceStream(name)!;

@@ -92,8 +92,11 @@ public sealed record OrderSummaryDto(
     Guid Id, long Number, OrderStatus Status, string Channel, string? ExternalRef, string Currency, decimal Total, int LineCount, DateTimeOffset PlacedAt,
     IReadOnlyList<string>? Tags = null, bool Archived = false);
 
-/// <summary>One page of a search; <see cref="Next"/> is the cursor of the following page, null at the end.</summary>
-public sealed record OrderSearchPageDto(IReadOnlyList<OrderSummaryDto> Items, string? Next);
+/// <summary>
+/// One page of a search; <see cref="Next"/> is the cursor of the following page, null at the end. TextTruncated says
+/// free text matched more orders than a search considers: add a filter or a longer word.
+/// </summary>
+public sealed record OrderSearchPageDto(IReadOnlyList<OrderSummaryDto> Items, string? Next, bool TextTruncated = false);
 
 public sealed record OrderCreatedDto(Guid Id, long Number, OrderStatus Status);
 

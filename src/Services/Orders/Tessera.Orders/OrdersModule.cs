@@ -2,9 +2,12 @@ using Tessera.Catalog.Contracts;
 using Tessera.Inventory.Contracts;
 using Tessera.Logistics.Contracts;
 using Tessera.Messaging;
+using Tessera.Orders.Archive;
 using Tessera.Orders.Data;
 using Tessera.Orders.Features;
 using Tessera.Orders.Messaging;
+using Tessera.Orders.Search;
+using Tessera.Orders.Contracts;
 using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Http;
 using Tessera.ServiceDefaults.Security;
@@ -17,6 +20,10 @@ public static class OrdersModule
     public static WebApplicationBuilder AddOrders(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase<OrdersDbContext>(m => m.Add("orders", typeof(OrdersDbContext).Assembly));
+        builder.AddSecondaryDatabase<OrdersArchiveDbContext>("orders-archive", m => m.Add("orders-archive", typeof(OrdersDbContext).Assembly, "archive-migrations"));
+        builder.Services.Configure<ArchiveOptions>(builder.Configuration.GetSection(ArchiveOptions.Section));
+        builder.Services.AddScoped<OrderArchive>();
+        builder.Services.AddHostedService<ArchiveJob>();
         builder.AddMessaging<OrdersDbContext>(m => m
             .Subscribe("inventory", s => s
                 .Handle<StockReserved, ConfirmOrderOnStockReserved>()
@@ -26,6 +33,14 @@ public static class OrdersModule
                 .Handle<ReservationAdjustmentFailed, RefuseLineChange>())
             .Subscribe("logistics", s => s
                 .Handle<ShipmentDispatched, MarkOrderDispatched>())
+            .Subscribe("orders", s => s
+                .Handle<OrderPlaced, ProjectOrderToSearch>()
+                .Handle<OrderConfirmed, ProjectOrderToSearch>()
+                .Handle<OrderRejected, ProjectOrderToSearch>()
+                .Handle<OrderCancelled, ProjectOrderToSearch>()
+                .Handle<OrderChanged, ProjectOrderToSearch>()
+                .Handle<OrderLinesChanged, ProjectOrderToSearch>()
+                .Handle<OrderDispatched, ProjectOrderToSearch>())
             .Subscribe("catalog", s => s
                 .Handle<ProductCreated, RememberProduct>()
                 .Handle<ProductChanged, RememberProduct>()));
@@ -48,6 +63,7 @@ public static class OrdersModule
         ChangeOrder.Map(orders);
         AttributeDefinitions.Map(orders.MapGroup("/attributes").WithTags("Order attributes"));
         DailyOrders.Map(orders);
+        SearchOrders.Map(orders);
         return app;
     }
 }

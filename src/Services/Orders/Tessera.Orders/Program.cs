@@ -15,6 +15,7 @@ app.MapMessaging<OrdersDbContext>("/api/orders");
 app.MapOrdersApi();
 
 await app.MigrateDatabaseAsync<OrdersDbContext>();
+await app.MigrateDatabaseAsync<OrdersArchiveDbContext>();
 await app.RunAsync();
 
 public partial class Program;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Messaging;
 using Tessera.Orders.Domain;
+using Tessera.Orders.Search;
 using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Tenancy;
 
@@ -17,6 +18,7 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyMessagingModel();
+        modelBuilder.ApplySearchModel();
         modelBuilder.Entity<Order>(e =>
         {
             e.ToTable("orders");

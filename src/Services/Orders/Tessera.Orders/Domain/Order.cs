@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Tessera.Orders.Contracts;
 using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Tenancy;
@@ -99,6 +100,7 @@ public sealed class Order : ITenantOwned, IVersioned
     public string Currency { get; set; } = "";
     public ProtectedCustomer Customer { get; set; } = new();
     public ProtectedShipping Shipping { get; set; } = new();
+    [JsonInclude]
     public OrderStatus Status { get; private set; }
 
     /// <summary>Marketing codes and order-level discounts, as JSON (<see cref="OrderMarketing"/>).</summary>
@@ -130,12 +132,15 @@ public sealed class Order : ITenantOwned, IVersioned
 
     public DateTimeOffset PlacedAt { get; set; }
     public string PlacedBy { get; set; } = "";
+    [JsonInclude]
     public string? ShortLines { get; private set; }
 
     /// <summary>When the order reached a final status (rejected, cancelled); closed orders move to the archive later.</summary>
+    [JsonInclude]
     public DateTimeOffset? ClosedAt { get; private set; }
 
     public long Version { get; set; }
+    [JsonInclude]
     public DateTimeOffset UpdatedAt { get; private set; }
     public List<OrderLine> Lines { get; set; } = [];
     public List<OrderStatusChange> History { get; set; } = [];

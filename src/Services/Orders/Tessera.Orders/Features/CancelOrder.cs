@@ -31,14 +31,16 @@ public static class CancelOrder
             .WithSummary("Cancel an order with a reason. Cancelling an already cancelled order changes nothing.");
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Handle(
-        Guid id, Request request, HttpContext http, ClaimsPrincipal user, OrdersDbContext db, OrderPrivacy privacy,
+        Guid id, Request request, HttpContext http, ClaimsPrincipal user, OrdersDbContext db, Archive.OrderArchive archive, OrderPrivacy privacy,
         IOutbox outbox, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var order = await db.Orders.AsSplitQuery().Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline)
             .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         if (order is null)
-            return Problems.NotFound("Order", id.ToString());
+            return await archive.FindAsync(id, cancellationToken) is { } archived
+                ? Problems.Conflict("The order is archived", $"Order {archived.Number} was closed and archived; archived orders cannot be cancelled.")
+                : Problems.NotFound("Order", id.ToString());
         if (!ETags.Matches(http.Request, order.Version))
             return Problems.PreconditionFailed($"Order {order.Number} is at version {order.Version}, not the one in If-Match. Reload it first.");
 

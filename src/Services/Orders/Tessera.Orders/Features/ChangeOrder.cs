@@ -55,7 +55,7 @@ public static class ChangeOrder
             .WithSummary("Change an order: send If-Match with the ETag you read. Lines are applied once inventory has adjusted the reservation.");
 
     private static async Task<IResult> Handle(
-        Guid id, Request request, HttpContext http, ClaimsPrincipal user, OrdersDbContext db, ProductDirectory products, OrderComposer composer,
+        Guid id, Request request, HttpContext http, ClaimsPrincipal user, OrdersDbContext db, Archive.OrderArchive archive, ProductDirectory products, OrderComposer composer,
         OrderPrivacy privacy, IOutbox outbox, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(http.Request.Headers.IfMatch))
@@ -72,7 +72,9 @@ public static class ChangeOrder
         var order = await db.Orders.AsSplitQuery().Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline)
             .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         if (order is null)
-            return Problems.NotFound("Order", id.ToString());
+            return await archive.FindAsync(id, cancellationToken) is { } archived
+                ? Problems.Conflict("The order is archived", $"Order {archived.Number} was closed and archived; archived orders cannot be changed.")
+                : Problems.NotFound("Order", id.ToString());
         if (!ETags.Matches(http.Request, order.Version))
             return Problems.PreconditionFailed($"Order {order.Number} is at version {order.Version}, not the one in If-Match. Reload it and apply your change again.");
         if (order.WhyNotEditable() is { } reason)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Inventory.Contracts;
 using Tessera.Messaging.Handling;
 using Tessera.Messaging.Outbox;
+using Tessera.Orders.Archive;
 using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
@@ -14,9 +15,15 @@ namespace Tessera.Orders.Messaging;
 
 internal static class Orders
 {
-    public static async Task<Order> LoadAsync(OrdersDbContext db, Guid id, string eventName, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The order an event is about, or null when it was archived meanwhile (archived orders are read-only: a late
+    /// report about one changes nothing). An order that exists nowhere is an error, and the message is retried.
+    /// </summary>
+    public static async Task<Order?> LoadAsync(OrdersDbContext db, OrderArchive archive, Guid id, string eventName, CancellationToken cancellationToken) =>
         await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
-        ?? throw new InvalidOperationException($"{eventName} names order {id}, which does not exist.");
+        ?? (await archive.FindAsync(id, cancellationToken) is null
+            ? throw new InvalidOperationException($"{eventName} names order {id}, which does not exist.")
+            : null);
 
     public static string Quantities(IEnumerable<ReservedLine> lines) =>
         string.Join(", ", lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Sku} × {l.Quantity:0.####} in {l.Warehouse}")));
@@ -26,11 +33,13 @@ internal static class Orders
 }
 
 /// <summary>Every line is reserved: a Pending order becomes Confirmed. Late answers for cancelled orders change nothing.</summary>
-public sealed class ConfirmOrderOnStockReserved(OrdersDbContext db, IOutbox outbox, TimeProvider clock) : IEventHandler<StockReserved>
+public sealed class ConfirmOrderOnStockReserved(OrdersDbContext db, OrderArchive archive, IOutbox outbox, TimeProvider clock) : IEventHandler<StockReserved>
 {
     public async Task HandleAsync(StockReserved message, MessageContext context, CancellationToken cancellationToken)
     {
-        var order = await Orders.LoadAsync(db, message.OrderId, nameof(StockReserved), cancellationToken);
+        var order = await Orders.LoadAsync(db, archive, message.OrderId, nameof(StockReserved), cancellationToken);
+        if (order is null)
+            return;
         var warehouses = string.Join(", ", message.Lines.Select(l => l.Warehouse).Distinct().Order(StringComparer.Ordinal));
         if (order.Confirm($"Reserved in {warehouses}", clock.GetUtcNow()))
             outbox.Publish(new OrderConfirmed(order.Id, order.Number), order.Id.ToString());
@@ -40,11 +49,13 @@ public sealed class ConfirmOrderOnStockReserved(OrdersDbContext db, IOutbox outb
 }
 
 /// <summary>Stock was short: a Pending order becomes Rejected, its reason naming each short line.</summary>
-public sealed class RejectOrderOnReservationFailed(OrdersDbContext db, IOutbox outbox, TimeProvider clock) : IEventHandler<StockReservationFailed>
+public sealed class RejectOrderOnReservationFailed(OrdersDbContext db, OrderArchive archive, IOutbox outbox, TimeProvider clock) : IEventHandler<StockReservationFailed>
 {
     public async Task HandleAsync(StockReservationFailed message, MessageContext context, CancellationToken cancellationToken)
     {
-        var order = await Orders.LoadAsync(db, message.OrderId, nameof(StockReservationFailed), cancellationToken);
+        var order = await Orders.LoadAsync(db, archive, message.OrderId, nameof(StockReservationFailed), cancellationToken);
+        if (order is null)
+            return;
         var reason = "Not enough stock: " + Orders.Shortages(message.ShortLines);
         var shortLines = message.ShortLines.Select(s => new ShortLineDto(s.Sku, s.Requested, s.Available)).ToList();
         if (order.Reject(reason, JsonSerializer.Serialize(shortLines, TesseraJson.Options), clock.GetUtcNow()))
@@ -53,21 +64,25 @@ public sealed class RejectOrderOnReservationFailed(OrdersDbContext db, IOutbox o
 }
 
 /// <summary>Inventory gave back what it held for the order (after a cancellation): part of the order's story.</summary>
-public sealed class NoteStockReleased(OrdersDbContext db, TimeProvider clock) : IEventHandler<StockReleased>
+public sealed class NoteStockReleased(OrdersDbContext db, OrderArchive archive, TimeProvider clock) : IEventHandler<StockReleased>
 {
     public async Task HandleAsync(StockReleased message, MessageContext context, CancellationToken cancellationToken)
     {
-        var order = await Orders.LoadAsync(db, message.OrderId, nameof(StockReleased), cancellationToken);
+        var order = await Orders.LoadAsync(db, archive, message.OrderId, nameof(StockReleased), cancellationToken);
+        if (order is null)
+            return;
         order.Reported($"Inventory released {Orders.Quantities(message.Lines)}", "inventory", clock.GetUtcNow());
     }
 }
 
 /// <summary>The reservation matches the proposed lines: they become the order's lines, re-priced.</summary>
-public sealed class ApplyLineChange(OrdersDbContext db, IOutbox outbox, TimeProvider clock) : IEventHandler<ReservationAdjusted>
+public sealed class ApplyLineChange(OrdersDbContext db, OrderArchive archive, IOutbox outbox, TimeProvider clock) : IEventHandler<ReservationAdjusted>
 {
     public async Task HandleAsync(ReservationAdjusted message, MessageContext context, CancellationToken cancellationToken)
     {
-        var order = await Orders.LoadAsync(db, message.OrderId, nameof(ReservationAdjusted), cancellationToken);
+        var order = await Orders.LoadAsync(db, archive, message.OrderId, nameof(ReservationAdjusted), cancellationToken);
+        if (order is null)
+            return;
         var pending = OrderComposer.ReadPending(order.PendingChange);
         var now = clock.GetUtcNow();
         if (pending?.Id != message.ChangeId)
@@ -95,11 +110,13 @@ public sealed class ApplyLineChange(OrdersDbContext db, IOutbox outbox, TimeProv
 }
 
 /// <summary>The proposed lines could not be reserved: they are dropped and the order keeps its lines.</summary>
-public sealed class RefuseLineChange(OrdersDbContext db, IOutbox outbox, TimeProvider clock) : IEventHandler<ReservationAdjustmentFailed>
+public sealed class RefuseLineChange(OrdersDbContext db, OrderArchive archive, IOutbox outbox, TimeProvider clock) : IEventHandler<ReservationAdjustmentFailed>
 {
     public async Task HandleAsync(ReservationAdjustmentFailed message, MessageContext context, CancellationToken cancellationToken)
     {
-        var order = await Orders.LoadAsync(db, message.OrderId, nameof(ReservationAdjustmentFailed), cancellationToken);
+        var order = await Orders.LoadAsync(db, archive, message.OrderId, nameof(ReservationAdjustmentFailed), cancellationToken);
+        if (order is null)
+            return;
         if (OrderComposer.ReadPending(order.PendingChange)?.Id != message.ChangeId)
             return;
         order.PendingChange = null;

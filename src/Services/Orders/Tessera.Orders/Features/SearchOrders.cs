@@ -1,0 +1,147 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tessera.Orders.Archive;
+using Tessera.Orders.Contracts;
+using Tessera.Orders.Data;
+using Tessera.Orders.Domain;
+using Tessera.Orders.Search;
+using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Tenancy;
+
+namespace Tessera.Orders.Features;
+
+/// <summary>
+/// Order search over the read model: filters on status, channel, placed-at range, SKU, tag and extension attributes
+/// (attr.&lt;name&gt;=value); exact lookup by customer phone or e-mail (through their keyed hashes, never the values);
+/// free text over number, external reference, product descriptions and tags; sorting and keyset paging. With
+/// includeArchived the archive is searched too and both are merged into one order.
+/// </summary>
+public static partial class SearchOrders
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+
+    public static void Map(RouteGroupBuilder orders) =>
+        orders.MapGet("/search", Handle).WithName("SearchOrders")
+            .WithSummary("Search orders: q, status (comma-separated), channel, from, to, sku, tag, attr.<name>, phone, email, sort " +
+                         "(placedAt, -placedAt, number, -number, total, -total), limit, after (the cursor of the previous page), includeArchived.");
+
+    private static async Task<Results<Ok<OrderSearchPageDto>, ValidationProblem>> Handle(
+        HttpRequest http, OrdersDbContext db, OrderArchive archive, ITenantContext tenant, OrderPrivacy privacy, OrderComposer composer,
+        CancellationToken cancellationToken)
+    {
+        var query = http.Query;
+        var errors = new CompositionErrors();
+        var tenantId = tenant.TenantId!;
+
+        string? text = null;
+        long? number = null;
+        if (query["q"].ToString().Trim() is { Length: > 0 } q)
+        {
+            if (NumberPattern().Match(q) is { Success: true } m)
+                number = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            else if (q.Length < 3)
+                errors.Add("q", "Search text needs at least three characters (or an order number).");
+            else
+                text = q;
+        }
+
+        var statuses = new List<string>();
+        foreach (var status in query["status"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var parsed))
+                statuses.Add(parsed.ToString());
+            else
+                errors.Add("status", $"'{status}' is not a status; use {string.Join(", ", Enum.GetNames<OrderStatus>())}.");
+        }
+
+        DateTimeOffset? Date(string name)
+        {
+            var value = query[name].ToString();
+            if (value.Length == 0)
+                return null;
+            if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+                return parsed;
+            errors.Add(name, $"{name} is a date and time such as 2026-11-22T00:00:00+07:00.");
+            return null;
+        }
+        var (from, to) = (Date("from"), Date("to"));
+
+        var sort = query["sort"].ToString() switch
+        {
+            "" or "-placedAt" => SearchSort.PlacedAtDescending,
+            "placedAt" => SearchSort.PlacedAtAscending,
+            "-number" => SearchSort.NumberDescending,
+            "number" => SearchSort.NumberAscending,
+            "-total" => SearchSort.TotalDescending,
+            "total" => SearchSort.TotalAscending,
+            var other => Invalid(errors, "sort", $"'{other}' is not a sort; use placedAt, -placedAt, number, -number, total or -total."),
+        };
+
+        var limit = DefaultLimit;
+        if (query["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
+            errors.Add("limit", $"limit is between 1 and {MaxLimit}.");
+
+        var after = SearchCursor.Decode(query["after"]);
+        if (query["after"].ToString().Length > 0 && (after is null || after.Sort != sort))
+            errors.Add("after", "The cursor is not valid for this search; start again from the first page.");
+
+        var definitions = await composer.AttributeDefinitionsAsync(cancellationToken);
+        var attributes = new List<(string, string)>();
+        foreach (var key in query.Keys.Where(k => k.StartsWith("attr.", StringComparison.Ordinal)))
+        {
+            var name = key["attr.".Length..];
+            var definition = definitions.FirstOrDefault(d => d.Name == name);
+            if (definition is null)
+                errors.Add(key, $"No attribute '{name}' is defined for orders.");
+            else
+                attributes.Add((name, AttributeRules.Normalize(definition, query[key].ToString().Trim())));
+        }
+
+        if (errors.Any)
+            return Problems.Validation(errors.ToDictionary());
+
+        var criteria = new SearchCriteria(
+            tenantId, text, number, statuses, Blank(query["channel"]), from, to, Blank(query["sku"]),
+            Blank(query["tag"]) is { } tag ? OrderRules.NormalizeTag(tag) : null,
+            attributes,
+            Blank(query["phone"]) is { } phone ? privacy.PhoneIndex(phone, tenantId) : null,
+            Blank(query["email"]) is { } email ? privacy.EmailIndex(email, tenantId) : null,
+            sort, limit);
+
+        var includeArchived = bool.TryParse(query["includeArchived"], out var archivedToo) && archivedToo;
+        var live = await OrderSearchQuery.RunAsync(db, criteria, after, archived: false, cancellationToken);
+        var old = includeArchived ? await archive.SearchAsync(criteria, after, cancellationToken) : ([], false);
+        var merged = Merge(live.Hits, old.Hits, sort).Take(limit + 1).ToList();
+        var page = merged.Take(limit).ToList();
+        var next = merged.Count > limit ? new SearchCursor(sort, page[^1].SortValue, page[^1].SearchId, page[^1].Archived).Encode() : null;
+        return TypedResults.Ok(new OrderSearchPageDto(page.Select(h => h.Order).ToList(), next, live.TextTruncated || old.TextTruncated));
+    }
+
+    /// <summary>Both stores' pages in one order: sort value, then live before archived, then search id.</summary>
+    private static IEnumerable<SearchHit> Merge(IEnumerable<SearchHit> live, IEnumerable<SearchHit> archived, SearchSort sort)
+    {
+        var descending = sort is SearchSort.PlacedAtDescending or SearchSort.NumberDescending or SearchSort.TotalDescending;
+        var all = live.Concat(archived);
+        var ordered = descending
+            ? all.OrderByDescending(h => SortKey(h)).ThenBy(h => h.Archived).ThenByDescending(h => h.SearchId)
+            : all.OrderBy(h => SortKey(h)).ThenBy(h => h.Archived).ThenBy(h => h.SearchId);
+        return ordered;
+    }
+
+    // Exact for placed-at ticks (beyond a double's precision) and for totals written round-trip.
+    private static decimal SortKey(SearchHit hit) =>
+        decimal.Parse(hit.SortValue, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static SearchSort Invalid(CompositionErrors errors, string field, string message)
+    {
+        errors.Add(field, message);
+        return SearchSort.PlacedAtDescending;
+    }
+
+    private static string? Blank(Microsoft.Extensions.Primitives.StringValues value) =>
+        value.ToString().Trim() is { Length: > 0 } text ? text : null;
+
+    [GeneratedRegex(@"^#?(\d{1,18})$")]
+    private static partial Regex NumberPattern();
+}
