@@ -45,6 +45,8 @@ public sealed class SecretStore
         return File.ReadAllText(path);
     }
 
+    public DateTime LastWriteTimeUtc(string fileName) => File.GetLastWriteTimeUtc(Path.Combine(_directory, fileName));
+
     public string? Read(string fileName)
     {
         var path = Path.Combine(_directory, fileName);

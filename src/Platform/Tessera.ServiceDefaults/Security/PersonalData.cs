@@ -46,34 +46,88 @@ public sealed record PersonalDataKeys(int Current, IReadOnlyDictionary<int, byte
 }
 
 /// <summary>
+/// The key ring as it is in its file now: rotated by one process (an operator's command), picked up by every process
+/// within a second, so that new writes everywhere use the new key.
+/// </summary>
+public sealed class PersonalDataKeyRing(SecretStore secrets, TimeProvider clock)
+{
+    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(1);
+    private readonly Lock _lock = new();
+    private PersonalDataKeys? _keys;
+    private DateTime _fileTime;
+    private DateTimeOffset _checkedAt;
+
+    public PersonalDataKeys Current
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var now = clock.GetUtcNow();
+                if (_keys is not null && now - _checkedAt < RecheckEvery)
+                    return _keys;
+                _checkedAt = now;
+                var fileTime = secrets.LastWriteTimeUtc(PersonalDataKeys.FileName);
+                if (_keys is null || fileTime != _fileTime)
+                {
+                    _keys = PersonalDataKeys.Load(secrets);
+                    _fileTime = secrets.LastWriteTimeUtc(PersonalDataKeys.FileName);
+                }
+                return _keys;
+            }
+        }
+    }
+
+    /// <summary>Adds a new key version, makes it current, and uses it at once in this process.</summary>
+    public int Rotate()
+    {
+        lock (_lock)
+        {
+            var version = PersonalDataKeys.Rotate(secrets);
+            _keys = null;
+            _checkedAt = default;
+            return version;
+        }
+    }
+}
+
+/// <summary>
 /// Encrypts personal data (names, phones, e-mails, addresses) with AES-256-GCM. The tenant and the field's purpose are
 /// authenticated with the ciphertext, so a value copied to another tenant or column does not decrypt.
 /// Format: "pd1.&lt;key version&gt;.&lt;base64url(nonce | ciphertext | tag)&gt;".
 /// </summary>
-public sealed class PersonalDataProtector(PersonalDataKeys keys)
+public sealed class PersonalDataProtector
 {
+    private readonly Func<PersonalDataKeys> _keys;
+
+    public PersonalDataProtector(PersonalDataKeys keys) => _keys = () => keys;
+
+    public PersonalDataProtector(PersonalDataKeyRing ring) => _keys = () => ring.Current;
+
+    private PersonalDataKeys Ring => _keys();
+
     private const string Prefix = "pd1.";
     private const int NonceSize = 12;
     private const int TagSize = 16;
 
-    public int CurrentKeyVersion => keys.Current;
+    public int CurrentKeyVersion => Ring.Current;
 
     public string Protect(string plaintext, string tenant, string purpose)
     {
-        var key = keys.Keys[keys.Current];
+        var key = Ring.Keys[Ring.Current];
         var data = Encoding.UTF8.GetBytes(plaintext);
         var output = new byte[NonceSize + data.Length + TagSize];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(key, TagSize);
         aes.Encrypt(nonce, data, output.AsSpan(NonceSize, data.Length), output.AsSpan(NonceSize + data.Length), AssociatedData(tenant, purpose));
-        return $"{Prefix}{keys.Current}.{Base64Url.EncodeToString(output)}";
+        return $"{Prefix}{Ring.Current}.{Base64Url.EncodeToString(output)}";
     }
 
     public string Unprotect(string protectedValue, string tenant, string purpose)
     {
         var (version, payload) = Parse(protectedValue);
-        if (!keys.Keys.TryGetValue(version, out var key))
+        if (!Ring.Keys.TryGetValue(version, out var key))
             throw new CryptographicException($"Personal data key version {version} is not in the key ring.");
         var bytes = Base64Url.DecodeFromChars(payload);
         var plaintext = new byte[bytes.Length - NonceSize - TagSize];
@@ -89,7 +143,7 @@ public sealed class PersonalDataProtector(PersonalDataKeys keys)
     /// <summary>A keyed hash for exact-match lookup without storing the value: same input, same tenant → same index.</summary>
     public string BlindIndex(string normalizedValue, string tenant, string purpose)
     {
-        var mac = HMACSHA256.HashData(keys.IndexKey, Encoding.UTF8.GetBytes($"{tenant}\n{purpose}\n{normalizedValue}"));
+        var mac = HMACSHA256.HashData(Ring.IndexKey, Encoding.UTF8.GetBytes($"{tenant}\n{purpose}\n{normalizedValue}"));
         return Convert.ToHexStringLower(mac);
     }
 
@@ -115,8 +169,8 @@ public static class PersonalDataRegistration
     /// <summary>Personal data protection with the key ring of the data folder.</summary>
     public static IServiceCollection AddPersonalDataProtection(this IServiceCollection services)
     {
-        services.AddSingleton(sp => PersonalDataKeys.Load(sp.GetRequiredService<SecretStore>()));
-        services.AddSingleton<PersonalDataProtector>();
+        services.AddSingleton<PersonalDataKeyRing>();
+        services.AddSingleton(sp => new PersonalDataProtector(sp.GetRequiredService<PersonalDataKeyRing>()));
         return services;
     }
 }

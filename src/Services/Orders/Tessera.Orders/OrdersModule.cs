@@ -6,6 +6,7 @@ using Tessera.Orders.Archive;
 using Tessera.Orders.Data;
 using Tessera.Orders.Features;
 using Tessera.Orders.Messaging;
+using Tessera.Orders.Privacy;
 using Tessera.Orders.Search;
 using Tessera.Orders.Contracts;
 using Tessera.ServiceDefaults.Data;
@@ -24,6 +25,8 @@ public static class OrdersModule
         builder.Services.Configure<ArchiveOptions>(builder.Configuration.GetSection(ArchiveOptions.Section));
         builder.Services.AddScoped<OrderArchive>();
         builder.Services.AddHostedService<ArchiveJob>();
+        builder.Services.AddSingleton<ReencryptionSignal>();
+        builder.Services.AddHostedService<ReencryptionJob>();
         builder.AddMessaging<OrdersDbContext>(m => m
             .Subscribe("inventory", s => s
                 .Handle<StockReserved, ConfirmOrderOnStockReserved>()
@@ -64,6 +67,7 @@ public static class OrdersModule
         AttributeDefinitions.Map(orders.MapGroup("/attributes").WithTags("Order attributes"));
         DailyOrders.Map(orders);
         SearchOrders.Map(orders);
+        PersonalDataEndpoints.Map(orders);
         return app;
     }
 }
