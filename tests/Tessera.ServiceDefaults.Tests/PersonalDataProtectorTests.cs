@@ -26,6 +26,24 @@ public sealed class PersonalDataProtectorTests : IDisposable
     }
 
     [Fact]
+    public void Sealed_files_round_trip_under_the_key_they_name_and_only_for_their_tenant()
+    {
+        var secrets = Secrets;
+        var ring = new PersonalDataKeyRing(secrets, TimeProvider.System);
+        var protector = new PersonalDataProtector(ring);
+        var file = System.Text.Encoding.UTF8.GetBytes("external_ref,customer_name\nA-1,Trần Thị Canary\n");
+
+        var sealedFile = protector.Seal(file, "acme", "orders.import");
+        System.Text.Encoding.UTF8.GetString(sealedFile).ShouldNotContain("Canary");
+        ring.Rotate();
+
+        protector.Open(sealedFile, "acme", "orders.import").ShouldBe(file);
+        Should.Throw<CryptographicException>(() => protector.Open(sealedFile, "globex", "orders.import"));
+        sealedFile[^1] ^= 1;
+        Should.Throw<CryptographicException>(() => protector.Open(sealedFile, "acme", "orders.import"));
+    }
+
+    [Fact]
     public void A_value_moved_to_another_tenant_or_field_does_not_decrypt()
     {
         var protector = new PersonalDataProtector(PersonalDataKeys.Load(Secrets));

@@ -25,6 +25,7 @@ internal sealed class InboxProcessor<TContext>(
     IServiceScopeFactory scopes,
     SubscriptionRegistry registry,
     InboxSignal signal,
+    WriteGate gate,
     IOptions<MessagingOptions> options,
     TimeProvider clock,
     ILogger<InboxProcessor<TContext>> logger) : BackgroundService
@@ -35,6 +36,9 @@ internal sealed class InboxProcessor<TContext>(
 
     /// <summary>A group holds the write gate at most about this long; API writes queue behind it.</summary>
     private static readonly TimeSpan MaxGroupDuration = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>When another writer waits, a group ends after this many messages (one commit still covers several).</summary>
+    private const int MinGroupWhenContended = 10;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -106,11 +110,13 @@ internal sealed class InboxProcessor<TContext>(
         var current = services.GetRequiredService<MessageScope>();
         var started = Stopwatch.GetTimestamp();
 
+        var handled = 0;
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         foreach (var sequence in sequences)
         {
-            if (Stopwatch.GetElapsedTime(started) > MaxGroupDuration)
-                break; // the rest are picked up by the next group
+            if (Stopwatch.GetElapsedTime(started) > MaxGroupDuration || (handled >= MinGroupWhenContended && gate.Contended))
+                break; // the rest are picked up by the next group, after whoever waits for the gate
+            handled++;
             var savepoint = "inbox" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await transaction.CreateSavepointAsync(savepoint, cancellationToken);
             try

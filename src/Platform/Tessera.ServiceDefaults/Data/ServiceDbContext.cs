@@ -11,7 +11,7 @@ namespace Tessera.ServiceDefaults.Data;
 /// Base of every service's DbContext: a tenant filter on every tenant-owned entity, the tenant stamped on new rows,
 /// row versions bumped on change, and writes serialized through the service's <see cref="WriteGate"/>.
 /// </summary>
-public abstract class ServiceDbContext : DbContext
+public abstract partial class ServiceDbContext : DbContext
 {
     public const string TenantFilter = "tenant";
 

@@ -8,14 +8,28 @@ namespace Tessera.ServiceDefaults.Data;
 public sealed class WriteGate(bool enabled = true)
 {
     private readonly SemaphoreSlim _semaphore = new(1, 1);
+    private int _waiting;
 
     public bool Enabled { get; } = enabled;
+
+    /// <summary>Someone is waiting for the gate: a long holder (a group of inbox messages) should let go soon.</summary>
+    public bool Contended => Volatile.Read(ref _waiting) > 0;
 
     public async ValueTask<IDisposable> AcquireAsync(CancellationToken cancellationToken)
     {
         if (!Enabled)
             return NoLease.Instance;
-        await _semaphore.WaitAsync(cancellationToken);
+        if (_semaphore.Wait(0, CancellationToken.None))
+            return new Lease(_semaphore);
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _semaphore.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
         return new Lease(_semaphore);
     }
 

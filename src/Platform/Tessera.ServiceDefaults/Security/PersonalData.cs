@@ -137,6 +137,42 @@ public sealed class PersonalDataProtector
         return Encoding.UTF8.GetString(plaintext);
     }
 
+    private static ReadOnlySpan<byte> SealedMagic => "pdb1"u8;
+
+    /// <summary>
+    /// Encrypts a whole file of personal data (an upload waiting to be processed) under the current key.
+    /// Format: "pdb1" | key version (int32, little-endian) | nonce | ciphertext | tag.
+    /// </summary>
+    public byte[] Seal(ReadOnlySpan<byte> data, string tenant, string purpose)
+    {
+        var ring = Ring;
+        var header = SealedMagic.Length + sizeof(int);
+        var output = new byte[header + NonceSize + data.Length + TagSize];
+        SealedMagic.CopyTo(output);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(SealedMagic.Length), ring.Current);
+        var nonce = output.AsSpan(header, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(ring.Keys[ring.Current], TagSize);
+        aes.Encrypt(nonce, data, output.AsSpan(header + NonceSize, data.Length), output.AsSpan(header + NonceSize + data.Length), AssociatedData(tenant, purpose));
+        return output;
+    }
+
+    /// <summary>Decrypts what <see cref="Seal"/> wrote, with whichever key version it names.</summary>
+    public byte[] Open(ReadOnlySpan<byte> sealedData, string tenant, string purpose)
+    {
+        var header = SealedMagic.Length + sizeof(int);
+        if (sealedData.Length < header + NonceSize + TagSize || !sealedData.StartsWith(SealedMagic))
+            throw new CryptographicException("The data is not sealed personal data.");
+        var version = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(sealedData[SealedMagic.Length..]);
+        if (!Ring.Keys.TryGetValue(version, out var key))
+            throw new CryptographicException($"Personal data key version {version} is not in the key ring.");
+        var plaintext = new byte[sealedData.Length - header - NonceSize - TagSize];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(sealedData.Slice(header, NonceSize), sealedData.Slice(header + NonceSize, plaintext.Length),
+            sealedData.Slice(header + NonceSize + plaintext.Length, TagSize), plaintext, AssociatedData(tenant, purpose));
+        return plaintext;
+    }
+
     /// <summary>The key version a protected value was written with (re-encryption finds old rows by it).</summary>
     public static int KeyVersionOf(string protectedValue) => Parse(protectedValue).Version;
 

@@ -102,6 +102,25 @@ public sealed record OrderCreatedDto(Guid Id, long Number, OrderStatus Status);
 
 public sealed record AttributeDefinitionDto(string Name, string Label, string Type, bool Required, IReadOnlyList<string> AllowedValues, long Version);
 
+/// <summary>
+/// A bulk import of a CSV file (docs/import.md). Rows count data rows; an order of several rows is accepted or
+/// rejected whole. Skipped rows belong to orders that already exist (same channel and external reference): importing
+/// a file again adds nothing. Progress is ProcessedRows of TotalRows while Status is Queued or Running.
+/// </summary>
+public sealed record OrderImportDto(
+    Guid Id, string FileName, string Status, int TotalRows, int ProcessedRows, int AcceptedOrders, int AcceptedRows, int RejectedRows,
+    int SkippedRows, string? Error, string CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+{
+    public bool Finished => Status is "Completed" or "Failed";
+
+    public int Percent => TotalRows == 0 ? (Finished ? 100 : 0) : (int)Math.Min(100, ProcessedRows * 100L / TotalRows);
+}
+
+/// <summary>A rejected row of an import: its number among the data rows (1 is the first row after the header) and why.</summary>
+public sealed record ImportRejectionDto(int Row, string? ExternalRef, string Reason);
+
+public sealed record ImportRejectionPageDto(IReadOnlyList<ImportRejectionDto> Items, int? Next);
+
 public sealed record MoneyDto(string Currency, decimal Amount);
 
 /// <summary>One business day (in the tenant's time zone): orders placed, and revenue of those not cancelled or rejected.</summary>

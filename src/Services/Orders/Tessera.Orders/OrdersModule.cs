@@ -5,6 +5,7 @@ using Tessera.Messaging;
 using Tessera.Orders.Archive;
 using Tessera.Orders.Data;
 using Tessera.Orders.Features;
+using Tessera.Orders.Import;
 using Tessera.Orders.Messaging;
 using Tessera.Orders.Privacy;
 using Tessera.Orders.Search;
@@ -50,6 +51,12 @@ public static class OrdersModule
         builder.Services.AddPersonalDataProtection();
         builder.Services.AddSingleton<OrderPrivacy>();
         builder.Services.AddScoped<OrderComposer>();
+        builder.Services.AddScoped<ExternalReferences>();
+        builder.Services.Configure<ImportOptions>(builder.Configuration.GetSection(ImportOptions.Section));
+        builder.Services.AddSingleton<ImportFileStore>();
+        builder.Services.AddSingleton<ImportSignal>();
+        builder.Services.AddSingleton<ImportProcessor>();
+        builder.Services.AddHostedService<ImportWorker>();
         builder.Services.AddServiceClient<CatalogProducts>("catalog");
         builder.Services.AddScoped<ProductDirectory>();
         builder.Services.AddValidatorsFrom(typeof(OrdersModule).Assembly);
@@ -68,6 +75,7 @@ public static class OrdersModule
         DailyOrders.Map(orders);
         SearchOrders.Map(orders);
         PersonalDataEndpoints.Map(orders);
+        ImportEndpoints.Map(orders);
         return app;
     }
 }

@@ -27,10 +27,21 @@ public sealed class ServiceForwarder(
         "Proxy-Authorization", "Proxy-Connection", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language",
     };
 
+    /// <summary>Uploads allowed past Kestrel's default 30 MB body limit: the path, and its limit (the service checks its own).</summary>
+    private static readonly (string Path, long Limit)[] LargeUploads = [("/api/orders/imports", 101L * 1024 * 1024)];
+
     private static readonly HashSet<string> SkippedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Server",
     };
+
+    private static void AllowLargeUpload(HttpContext context)
+    {
+        foreach (var (path, limit) in LargeUploads)
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(path)
+                && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+                feature.MaxRequestBodySize = limit;
+    }
 
     public async Task ForwardAsync(HttpContext context, string service)
     {
@@ -46,6 +57,7 @@ public sealed class ServiceForwarder(
             request.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray());
         if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
+            AllowLargeUpload(context);
             request.Content = new StreamContent(context.Request.Body);
             if (context.Request.ContentType is { } contentType)
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Tessera.Messaging;
 using Tessera.Orders.Domain;
+using Tessera.Orders.Import;
 using Tessera.Orders.Search;
 using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Tenancy;
@@ -14,6 +15,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
     public DbSet<OrderNumberSequence> NumberSequences => Set<OrderNumberSequence>();
     public DbSet<KnownProduct> KnownProducts => Set<KnownProduct>();
     public DbSet<AttributeDefinition> AttributeDefinitions => Set<AttributeDefinition>();
+    public DbSet<OrderImport> Imports => Set<OrderImport>();
+    public DbSet<ImportRejection> ImportRejections => Set<ImportRejection>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -55,6 +58,12 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
             e.Property(a => a.Type).HasConversion<string>();
             e.Ignore(a => a.Allowed);
         });
+        modelBuilder.Entity<OrderImport>(e =>
+        {
+            e.ToTable("order_imports");
+            e.Property(i => i.Status).HasConversion<string>();
+        });
+        modelBuilder.Entity<ImportRejection>(e => e.ToTable("order_import_rejections"));
         modelBuilder.Entity<OrderNumberSequence>(e =>
         {
             e.ToTable("order_number_sequences");

@@ -151,6 +151,29 @@ public sealed class OrderComposer(OrdersDbContext db, OrderPrivacy protection)
 
     public string? Notes(string? notes, string tenant) => protection.ProtectNotes(notes, tenant);
 
+    /// <summary>A new order from a validated request and its computed amounts.</summary>
+    public Order Build(PlaceOrder.Request request, (List<OrderLine> Lines, OrderTotals Totals) priced, OrderMarketing marketing, string attributes,
+        string tenant, long number, string by, DateTimeOffset now)
+    {
+        var order = Order.Place(Guid.CreateVersion7(), number, request.Channel, request.PlacedAt ?? now, by, now);
+        order.ExternalRef = request.ExternalRef is { Length: > 0 } ? request.ExternalRef.Trim() : null;
+        order.Currency = request.Currency ?? PlaceOrder.DefaultCurrency;
+        order.Customer = Customer(request.Customer, tenant);
+        order.Shipping = Shipping(request.Shipping, tenant);
+        order.Marketing = marketing.ToJson();
+        order.PaymentMethod = request.Financial?.PaymentMethod;
+        order.PaymentStatus = request.Financial?.PaymentStatus ?? PaymentStatus.Unpaid;
+        order.PreferredWarehouse = request.Operational?.PreferredWarehouse?.Trim().ToUpperInvariant();
+        order.Notes = Notes(request.Operational?.Notes, tenant);
+        order.Tags = Tags(request.Operational?.Tags);
+        order.Attributes = attributes;
+        order.SetLines(priced.Lines, priced.Totals);
+        return order;
+    }
+
+    public static OrderPlaced Placed(Order order) => new(order.Id, order.Number, order.Channel,
+        order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse);
+
     public static string Describe(IEnumerable<OrderLine> lines) =>
         string.Join(", ", lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Sku} × {l.Quantity:0.####}")));
 

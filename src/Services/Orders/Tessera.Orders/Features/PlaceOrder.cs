@@ -78,6 +78,7 @@ public static class PlaceOrder
         ITenantContext tenant,
         ProductDirectory products,
         OrderComposer composer,
+        ExternalReferences references,
         IOutbox outbox,
         IdempotentRequests idempotency,
         TimeProvider clock,
@@ -100,37 +101,18 @@ public static class PlaceOrder
 
         return await idempotency.ExecuteAsync(db, "orders.place", idempotencyKey, request, async ct =>
         {
-            if (request.ExternalRef is { Length: > 0 } externalRef)
+            if (request.ExternalRef is { Length: > 0 } externalRef
+                && await references.FindAsync(request.Channel, externalRef.Trim(), ct) is { } existing)
             {
-                var existing = await db.Orders.AsNoTracking()
-                    .Where(o => o.Channel == request.Channel && o.ExternalRef == externalRef)
-                    .Select(o => new { o.Id, o.Number })
-                    .FirstOrDefaultAsync(ct);
-                if (existing is not null)
-                    return IdempotentOutcome.Refused(Problems.Conflict("Duplicate external reference",
-                        $"Order {existing.Number} already has external reference '{externalRef}' on channel '{request.Channel}'.",
-                        new Dictionary<string, object?> { ["existingOrderId"] = existing.Id, ["existingOrderNumber"] = existing.Number }));
+                return IdempotentOutcome.Refused(Problems.Conflict("Duplicate external reference",
+                    $"Order {existing.Number} already has external reference '{externalRef}' on channel '{request.Channel}'.",
+                    new Dictionary<string, object?> { ["existingOrderId"] = existing.Id, ["existingOrderNumber"] = existing.Number }));
             }
 
             await products.RememberFetchedAsync(ct);
-            var now = clock.GetUtcNow();
-            var order = Order.Place(Guid.CreateVersion7(), await OrderNumbers.NextAsync(db, ct), request.Channel, request.PlacedAt ?? now, user.Actor(), now);
-            order.ExternalRef = request.ExternalRef is { Length: > 0 } ? request.ExternalRef.Trim() : null;
-            order.Currency = currency;
-            order.Customer = composer.Customer(request.Customer, tenantId);
-            order.Shipping = composer.Shipping(request.Shipping, tenantId);
-            order.Marketing = marketing.ToJson();
-            order.PaymentMethod = request.Financial?.PaymentMethod;
-            order.PaymentStatus = request.Financial?.PaymentStatus ?? PaymentStatus.Unpaid;
-            order.PreferredWarehouse = request.Operational?.PreferredWarehouse?.Trim().ToUpperInvariant();
-            order.Notes = composer.Notes(request.Operational?.Notes, tenantId);
-            order.Tags = OrderComposer.Tags(request.Operational?.Tags);
-            order.Attributes = attributes;
-            order.SetLines(priced.Value.Lines, priced.Value.Totals);
+            var order = composer.Build(request, priced.Value, marketing, attributes, tenantId, await OrderNumbers.NextAsync(db, ct), user.Actor(), clock.GetUtcNow());
             db.Orders.Add(order);
-
-            outbox.Publish(new OrderPlaced(order.Id, order.Number, order.Channel,
-                order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse), order.Id.ToString());
+            outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
             return IdempotentOutcome.Created($"/api/orders/{order.Id}", new OrderCreatedDto(order.Id, order.Number, order.Status));
         }, cancellationToken);
     }
@@ -148,16 +130,23 @@ public static class PlaceOrder
 public static class OrderNumbers
 {
     /// <summary>Takes the tenant's next number; the write transaction makes the sequence gapless.</summary>
-    public static async Task<long> NextAsync(OrdersDbContext db, CancellationToken cancellationToken)
+    public static async Task<long> NextAsync(OrdersDbContext db, CancellationToken cancellationToken) =>
+        await ReserveAsync(db, 1, cancellationToken);
+
+    /// <summary>
+    /// Takes the tenant's next <paramref name="count"/> numbers and returns the first; call once per transaction (an
+    /// import batch numbers all its orders at once). If the transaction rolls back, so does the sequence: no gaps.
+    /// </summary>
+    public static async Task<long> ReserveAsync(OrdersDbContext db, int count, CancellationToken cancellationToken)
     {
-        // Several orders may be numbered in one transaction (an import batch): the tracked sequence is the current one.
-        var sequence = db.NumberSequences.Local.FirstOrDefault(s => s.TenantId == db.CurrentTenantId)
-                       ?? await db.NumberSequences.FirstOrDefaultAsync(cancellationToken);
+        var sequence = await db.NumberSequences.FirstOrDefaultAsync(cancellationToken);
         if (sequence is null)
         {
             sequence = new OrderNumberSequence { Next = 1 };
             db.NumberSequences.Add(sequence);
         }
-        return sequence.Next++;
+        var first = sequence.Next;
+        sequence.Next += count;
+        return first;
     }
 }

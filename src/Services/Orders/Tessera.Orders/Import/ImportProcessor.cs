@@ -1,0 +1,239 @@
+using System.Text;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Tessera.Messaging.Outbox;
+using Tessera.Orders.Data;
+using Tessera.Orders.Features;
+using Tessera.ServiceDefaults.Tenancy;
+using Tessera.ServiceDefaults.Validation;
+
+namespace Tessera.Orders.Import;
+
+public sealed class ImportOptions
+{
+    public const string Section = "Tessera:Orders:Import";
+
+    /// <summary>The largest file accepted: 100 MB, about 600,000 lines of a typical export.</summary>
+    public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Orders written per transaction: progress is saved after each batch, and a restart resumes from there.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>How often the worker looks for imports when nothing wakes it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Runs one import: reads the sealed file, groups rows into orders, validates every order the way the API does (field
+/// rules, known SKUs, server pricing, extension attributes) and writes the good ones in batches — each batch one
+/// transaction with the orders, their OrderPlaced events, the rejected rows and the progress. An order whose
+/// channel and external reference already exist is skipped, so the same file imported again adds nothing.
+/// </summary>
+public sealed class ImportProcessor(
+    IServiceScopeFactory scopes,
+    ImportFileStore files,
+    IValidator<PlaceOrder.Request> validator,
+    IOptions<ImportOptions> options,
+    TimeProvider clock,
+    ILogger<ImportProcessor> logger)
+{
+    public async Task RunAsync(Guid importId, CancellationToken cancellationToken)
+    {
+        var import = await LoadAsync(importId, cancellationToken);
+        if (import is null || import.Status is ImportStatus.Completed or ImportStatus.Failed)
+            return;
+
+        var content = await files.ReadAsync(import.Id, import.TenantId, cancellationToken);
+        if (content is null)
+        {
+            await FinishAsync(import, ImportStatus.Failed, "The uploaded file is no longer stored; upload it again.", cancellationToken);
+            return;
+        }
+
+        ParsedFile parsed;
+        using (var reader = new StreamReader(new MemoryStream(content), Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+            parsed = ImportFormat.Parse(reader);
+        if (parsed.Error is not null)
+        {
+            await FinishAsync(import, ImportStatus.Failed, parsed.Error, cancellationToken);
+            return;
+        }
+
+        var orders = ImportFormat.Group(parsed.Rows);
+        await UpdateAsync(import, i =>
+        {
+            i.Status = ImportStatus.Running;
+            i.StartedAt ??= clock.GetUtcNow();
+            i.TotalRows = parsed.Rows.Count;
+            i.Error = null;
+        }, cancellationToken);
+
+        var batchSize = Math.Max(1, options.Value.BatchSize);
+        for (var start = import.ProcessedOrders; start < orders.Count; start += batchSize)
+        {
+            var batch = orders.GetRange(start, Math.Min(batchSize, orders.Count - start));
+            await ProcessBatchAsync(import, batch, start + batch.Count, cancellationToken);
+        }
+
+        await FinishAsync(import, ImportStatus.Completed, null, cancellationToken);
+        logger.LogInformation("Import {ImportId} done: {Accepted} orders ({AcceptedRows} rows) imported, {Rejected} rows rejected, {Skipped} rows skipped",
+            import.Id, import.AcceptedOrders, import.AcceptedRows, import.RejectedRows, import.SkippedRows);
+    }
+
+    /// <summary>Notes a problem that stops the import for now (the catalog is unreachable…); it is retried.</summary>
+    public Task NoteRetryAsync(Guid importId, string reason, CancellationToken cancellationToken) => WithImportAsync(importId, async (db, import) =>
+    {
+        import.Error = reason;
+        await db.SaveChangesAsync(cancellationToken);
+    }, cancellationToken);
+
+    /// <summary>Stops an import that keeps failing for a reason that will not pass by itself.</summary>
+    public async Task GiveUpAsync(Guid importId, string reason, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(importId, cancellationToken) is { } import)
+            await FinishAsync(import, ImportStatus.Failed, reason, cancellationToken);
+    }
+
+    private async Task ProcessBatchAsync(OrderImport import, List<ImportedOrder> batch, int processedOrders, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        services.GetRequiredService<TenantContext>().Set(import.TenantId);
+        var db = services.GetRequiredService<OrdersDbContext>();
+        var composer = services.GetRequiredService<OrderComposer>();
+        var products = services.GetRequiredService<ProductDirectory>();
+        var references = services.GetRequiredService<ExternalReferences>();
+        var outbox = services.GetRequiredService<IOutbox>();
+
+        foreach (var order in batch.Where(o => o.Request is not null))
+        {
+            var result = await validator.ValidateAsync(order.Request!, cancellationToken);
+            foreach (var (field, messages) in result.ToProblemErrors())
+                Report(order, field, messages);
+        }
+
+        var valid = batch.Where(o => o.Problems.Count == 0).ToList();
+        var known = await products.FindAsync(valid.SelectMany(o => o.Request!.Lines.Select(l => l.Sku)).ToList(), cancellationToken);
+        var definitions = await composer.AttributeDefinitionsAsync(cancellationToken);
+        var composed = new List<(ImportedOrder Order, (List<Domain.OrderLine>, Domain.OrderTotals) Priced, Domain.OrderMarketing Marketing, string Attributes)>();
+        foreach (var order in valid)
+        {
+            var request = order.Request!;
+            var errors = new CompositionErrors();
+            var marketing = OrderComposer.Marketing(request.Marketing);
+            var priced = composer.PriceLines(request.Lines, known, marketing, request.Financial?.ShippingFee ?? 0,
+                request.Currency ?? PlaceOrder.DefaultCurrency, errors);
+            composer.ValidateAttributes(request.Attributes, definitions, errors, out var attributes);
+            foreach (var (field, messages) in errors.ToDictionary())
+                Report(order, field, messages);
+            if (order.Problems.Count == 0)
+                composed.Add((order, priced!.Value, marketing, attributes));
+        }
+
+        var existing = new HashSet<(string, string)>();
+        foreach (var channel in composed.GroupBy(c => c.Order.Channel))
+            foreach (var externalRef in (await references.FindAsync(channel.Key, channel.Select(c => c.Order.ExternalRef).ToList(), cancellationToken)).Keys)
+                existing.Add((channel.Key, externalRef));
+
+        // Everything but the numbers is made before taking the write gate: the transaction holds it only to write.
+        var fresh = composed.Where(c => !existing.Contains((c.Order.Channel, c.Order.ExternalRef))).ToList();
+        var now = clock.GetUtcNow();
+        var placed = fresh.Select(c => composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now)).ToList();
+
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var tracked = await db.Imports.FirstAsync(i => i.Id == import.Id, cancellationToken);
+        await products.RememberFetchedAsync(cancellationToken);
+        var number = placed.Count == 0 ? 0 : await OrderNumbers.ReserveAsync(db, placed.Count, cancellationToken);
+        foreach (var order in placed)
+        {
+            order.Number = number++;
+            db.Orders.Add(order);
+            outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
+        }
+        tracked.AcceptedOrders += fresh.Count;
+        tracked.AcceptedRows += fresh.Sum(c => c.Order.Rows.Count);
+        tracked.SkippedRows += composed.Where(c => existing.Contains((c.Order.Channel, c.Order.ExternalRef))).Sum(c => c.Order.Rows.Count);
+        foreach (var order in batch.Where(o => o.Problems.Count > 0))
+        {
+            db.ImportRejections.AddRange(Rejections(import.Id, order));
+            tracked.RejectedRows += order.Rows.Count;
+        }
+        tracked.ProcessedRows += batch.Sum(o => o.Rows.Count);
+        tracked.ProcessedOrders = processedOrders;
+        tracked.Error = null;
+        db.InsertAddedInBulk();
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Copy(tracked, import);
+    }
+
+    private static void Report(ImportedOrder order, string field, IEnumerable<string> messages)
+    {
+        var (row, column) = ImportFormat.Locate(order, field);
+        foreach (var message in messages)
+            order.Problems.Add((row, $"{column}: {message}"));
+    }
+
+    /// <summary>Every row of a rejected order is reported: its own problems, or that it went with its order.</summary>
+    private static IEnumerable<ImportRejection> Rejections(Guid importId, ImportedOrder order)
+    {
+        var byRow = order.Problems.GroupBy(p => p.Row).ToDictionary(g => g.Key, g => string.Join(" ", g.Select(p => p.Reason).Distinct()));
+        var firstBad = byRow.Keys.Min();
+        var externalRef = order.ExternalRef.Length == 0 ? null : order.ExternalRef;
+        return order.Rows.Select(row => new ImportRejection
+        {
+            ImportId = importId,
+            RowNumber = row.Number,
+            ExternalRef = externalRef,
+            Reason = byRow.TryGetValue(row.Number, out var reason)
+                ? reason
+                : $"Not imported with its order: row {firstBad} of order '{order.ExternalRef}' has an error.",
+        });
+    }
+
+    private async Task<OrderImport?> LoadAsync(Guid importId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        return await db.Imports.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(i => i.Id == importId, cancellationToken);
+    }
+
+    private async Task FinishAsync(OrderImport import, ImportStatus status, string? error, CancellationToken cancellationToken)
+    {
+        await UpdateAsync(import, i =>
+        {
+            i.Status = status;
+            i.Error = error;
+            i.FinishedAt = clock.GetUtcNow();
+            i.StartedAt ??= i.FinishedAt;
+        }, cancellationToken);
+        files.Delete(import.Id);
+    }
+
+    private Task UpdateAsync(OrderImport import, Action<OrderImport> change, CancellationToken cancellationToken) =>
+        WithImportAsync(import.Id, async (db, tracked) =>
+        {
+            change(tracked);
+            await db.SaveChangesAsync(cancellationToken);
+            Copy(tracked, import);
+        }, cancellationToken);
+
+    private async Task WithImportAsync(Guid importId, Func<OrdersDbContext, OrderImport, Task> action, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        var import = await db.Imports.IgnoreQueryFilters().FirstOrDefaultAsync(i => i.Id == importId, cancellationToken);
+        if (import is null)
+            return;
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(import.TenantId);
+        await action(db, import);
+    }
+
+    private static void Copy(OrderImport from, OrderImport to)
+    {
+        (to.Status, to.TotalRows, to.ProcessedRows, to.ProcessedOrders) = (from.Status, from.TotalRows, from.ProcessedRows, from.ProcessedOrders);
+        (to.AcceptedOrders, to.AcceptedRows, to.RejectedRows, to.SkippedRows) = (from.AcceptedOrders, from.AcceptedRows, from.RejectedRows, from.SkippedRows);
+        (to.Error, to.StartedAt, to.FinishedAt, to.Version) = (from.Error, from.StartedAt, from.FinishedAt, from.Version);
+    }
+}
