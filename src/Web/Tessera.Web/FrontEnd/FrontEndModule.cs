@@ -1,7 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Polly;
 using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Http;
 using Tessera.ServiceDefaults.Security;
 using Tessera.Web.Gateway;
@@ -41,6 +44,8 @@ public static class FrontEndModule
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
             o.Conventions.AuthorizePage("/Products/Edit", Policies.ManageProducts);
             o.Conventions.AuthorizePage("/Orders/New", Policies.Sell);
+            o.Conventions.AuthorizePage("/Orders/Edit", Policies.Sell);
+            o.Conventions.AuthorizePage("/Orders/Attributes", Policies.Administer);
             o.Conventions.AuthorizePage("/Inventory/Receive", Policies.ReceiveStock);
             o.Conventions.AddPageApplicationModelConvention("/Account/SignIn",
                 m => m.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
@@ -53,15 +58,40 @@ public static class FrontEndModule
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddSingleton<IHtmlErrorPage, HtmlErrorPage>();
+        // The user documents copied next to the pages (docs/*.md) are shown as text, not offered as downloads.
+        services.Configure<StaticFileOptions>(o =>
+        {
+            var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
+            types.Mappings[".md"] = "text/plain; charset=utf-8";
+            o.ContentTypeProvider = types;
+        });
         services.AddFormatting();
 
         services.AddServiceClient<CatalogApi>("catalog");
         services.AddServiceClient<InventoryApi>("inventory");
         services.AddServiceClient<OrdersApi>("orders");
+        services.AddOrderUploads();
         foreach (var service in OperationsApi.Services)
             services.AddNamedServiceClient(service);
         services.AddScoped<OperationsApi>();
         return builder;
+    }
+
+    /// <summary>
+    /// The client for import uploads: the orders service's address and the caller's token like every service client,
+    /// but a resilience pipeline of its own (<see cref="OrderUploadsApi.Resilience"/>).
+    /// </summary>
+    private static void AddOrderUploads(this IServiceCollection services)
+    {
+        services.AddKeyedSingleton(OrderUploadsApi.Pipeline, (sp, _) => ResilienceHandler.BuildPipeline(OrderUploadsApi.Resilience, sp.GetRequiredService<TimeProvider>()));
+        services.AddHttpClient<OrderUploadsApi>()
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceUri("orders");
+                client.Timeout = OrderUploadsApi.Resilience.TotalTimeout + TimeSpan.FromSeconds(5);
+            })
+            .AddHttpMessageHandler(sp => new ResilienceHandler("orders", sp.GetRequiredKeyedService<ResiliencePipeline<HttpResponseMessage>>(OrderUploadsApi.Pipeline)))
+            .AddHttpMessageHandler<ServiceAuthenticationHandler>();
     }
 
     public static WebApplication UseFrontEnd(this WebApplication app)

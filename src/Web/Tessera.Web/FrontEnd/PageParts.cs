@@ -40,9 +40,21 @@ public sealed record Pager(int Page, int PageSize, int Total, Func<int, string> 
 
 public static class ProblemExtensions
 {
-    /// <summary>The messages a service gave for one field (its JSON path, e.g. "lines[1].quantity"), or null.</summary>
-    public static string? For(this ApiProblem? problem, string field) =>
-        problem?.Errors.TryGetValue(field, out var messages) == true ? string.Join(" ", messages) : null;
+    /// <summary>
+    /// The messages a service gave for one field (its JSON path, e.g. "lines[1].quantity"), or null. A field ending in
+    /// '*' collects every field it starts: "operational.tags*" has the messages of each tag.
+    /// </summary>
+    public static string? For(this ApiProblem? problem, string field)
+    {
+        if (problem is null)
+            return null;
+        if (field.EndsWith('*'))
+        {
+            var messages = problem.Errors.Where(e => e.Key.StartsWith(field[..^1], StringComparison.Ordinal)).SelectMany(e => e.Value).Distinct().ToList();
+            return messages.Count > 0 ? string.Join(" ", messages) : null;
+        }
+        return problem.Errors.TryGetValue(field, out var found) ? string.Join(" ", found) : null;
+    }
 
     public static string Invalid(this ApiProblem? problem, string field) => problem.For(field) is null ? "" : "is-invalid";
 
@@ -57,7 +69,11 @@ public static class ListQuery
 {
     /// <summary>The query string of a list page: only the filters that are set, and the page.</summary>
     public static string Build(int page, params (string Name, string? Value)[] filters) =>
-        string.Join('&', filters.Append((Name: "page", Value: (string?)page.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        Of([.. filters, ("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
+    /// <summary>A query string of the parameters that are set, in the order given.</summary>
+    public static string Of(params IEnumerable<(string Name, string? Value)> parameters) =>
+        string.Join('&', parameters
             .Where(p => !string.IsNullOrWhiteSpace(p.Value))
-            .Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+            .Select(p => $"{Uri.EscapeDataString(p.Name)}={Uri.EscapeDataString(p.Value!)}"));
 }

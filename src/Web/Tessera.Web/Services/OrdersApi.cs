@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Tessera.Orders.Contracts;
@@ -8,11 +9,44 @@ namespace Tessera.Web.Services;
 
 public sealed record OrderFilter(string? Status, string? Channel, DateTimeOffset? From, DateTimeOffset? To, string? Search);
 
+/// <summary>An order search as the orders service takes it; Attributes are attr.&lt;name&gt;=value filters.</summary>
+public sealed record OrderSearch(
+    string? Text = null,
+    IReadOnlyList<string>? Statuses = null,
+    string? Channel = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    string? Sku = null,
+    string? Tag = null,
+    IReadOnlyDictionary<string, string>? Attributes = null,
+    string? Phone = null,
+    string? Email = null,
+    string? Sort = null,
+    int? Limit = null,
+    string? After = null,
+    bool IncludeArchived = false);
+
 public sealed record OrderInput(string Channel, string? ExternalRef, string? Currency, OrderCustomerInput Customer, IReadOnlyList<OrderLineInput> Lines);
 
-public sealed record OrderCustomerInput(string Name, string? Phone, string? Email);
+public sealed record OrderCustomerInput(string Name, string? Phone, string? Email, string? Reference = null);
 
-public sealed record OrderLineInput(string Sku, decimal? Quantity, decimal? UnitPrice);
+public sealed record OrderLineInput(string Sku, decimal? Quantity, decimal? UnitPrice, decimal? Discount = null, decimal? TaxRate = null);
+
+public sealed record AddressInput(string Line1, string? Line2, string? Ward, string? District, string? City, string? Province, string? PostalCode, string Country);
+
+public sealed record ShippingInput(string? Consignee, string? Phone, AddressInput? Address, DateOnly? RequestedDeliveryDate, string? ServiceLevel);
+
+public sealed record OperationalInput(string? PreferredWarehouse, string? Notes, IReadOnlyList<string> Tags);
+
+/// <summary>The parts of an order to change; a part left null stays as it is. Attributes replace all of the order's attributes.</summary>
+public sealed record OrderChange(
+    OrderCustomerInput? Customer = null,
+    ShippingInput? Shipping = null,
+    IReadOnlyList<OrderLineInput>? Lines = null,
+    OperationalInput? Operational = null,
+    IReadOnlyDictionary<string, string>? Attributes = null);
+
+public sealed record AttributeDefinitionInput(string Label, string Type, bool Required, IReadOnlyList<string> AllowedValues);
 
 public sealed class OrdersApi(HttpClient http)
 {
@@ -20,6 +54,22 @@ public sealed class OrdersApi(HttpClient http)
         (await http.GetFromJsonAsync<PagedResult<OrderSummaryDto>>("/api/orders?" + HttpExtensions.Query(
             ("status", filter.Status), ("channel", filter.Channel), ("from", filter.From?.ToString("O")), ("to", filter.To?.ToString("O")),
             ("search", filter.Search), ("page", page), ("pageSize", pageSize)), TesseraJson.Options, cancellationToken))!;
+
+    /// <summary>One page of a search; a filter the service refuses (too short a text, a stale cursor) comes back as its problem.</summary>
+    public async Task<ApiResult<OrderSearchPageDto>> SearchAsync(OrderSearch search, CancellationToken cancellationToken)
+    {
+        var parameters = new List<(string, object?)>
+        {
+            ("q", search.Text), ("status", search.Statuses is { Count: > 0 } s ? string.Join(',', s) : null), ("channel", search.Channel),
+            ("from", search.From?.ToString("O")), ("to", search.To?.ToString("O")), ("sku", search.Sku), ("tag", search.Tag),
+            ("phone", search.Phone), ("email", search.Email), ("sort", search.Sort), ("limit", search.Limit), ("after", search.After),
+            ("includeArchived", search.IncludeArchived ? "true" : null),
+        };
+        foreach (var (name, value) in search.Attributes ?? new Dictionary<string, string>())
+            parameters.Add(("attr." + name, value));
+        using var response = await http.GetAsync("/api/orders/search?" + HttpExtensions.Query([.. parameters]), cancellationToken);
+        return await ApiResult<OrderSearchPageDto>.ReadAsync(response, cancellationToken);
+    }
 
     public async Task<OrderDto?> GetAsync(Guid id, CancellationToken cancellationToken) =>
         await (await http.GetAsync($"/api/orders/{id}", cancellationToken)).ReadOrNullAsync<OrderDto>(cancellationToken);
@@ -29,6 +79,14 @@ public sealed class OrdersApi(HttpClient http)
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders").WithJson(input);
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         return await ApiResult<OrderCreatedDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Changes the order only if it is still at <paramref name="version"/> (If-Match): 412 when someone changed it meanwhile, 409 when it can no longer change.</summary>
+    public async Task<ApiResult<OrderDto>> ChangeAsync(Guid id, OrderChange change, long version, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/orders/{id}").WithJson(change);
+        request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
+        return await ApiResult<OrderDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
     }
 
     public async Task<ApiResult<OrderDto>> CancelAsync(Guid id, string reason, long version, CancellationToken cancellationToken)
@@ -42,4 +100,61 @@ public sealed class OrdersApi(HttpClient http)
     public async Task<IReadOnlyList<DailyOrdersDto>> DailyAsync(DateOnly from, DateOnly to, string timeZone, CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<List<DailyOrdersDto>>("/api/orders/daily?" + HttpExtensions.Query(
             ("from", from.ToString("O")), ("to", to.ToString("O")), ("timeZone", timeZone)), TesseraJson.Options, cancellationToken))!;
+
+    /// <summary>The tenant's own order fields (extension attributes), by name.</summary>
+    public async Task<IReadOnlyList<AttributeDefinitionDto>> AttributesAsync(CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<List<AttributeDefinitionDto>>("/api/orders/attributes", TesseraJson.Options, cancellationToken))!;
+
+    public async Task<ApiResult<AttributeDefinitionDto>> SaveAttributeAsync(string name, AttributeDefinitionInput input, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/attributes/{Uri.EscapeDataString(name)}").WithJson(input);
+        return await ApiResult<AttributeDefinitionDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Removes a definition; null when it was removed (or was already gone), else the problem.</summary>
+    public async Task<ApiProblem?> DeleteAttributeAsync(string name, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync($"/api/orders/attributes/{Uri.EscapeDataString(name)}", cancellationToken);
+        return response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound ? null : await ApiProblem.ReadAsync(response, cancellationToken);
+    }
+
+    /// <summary>The latest imports, newest first.</summary>
+    public async Task<IReadOnlyList<OrderImportDto>> ImportsAsync(int limit, CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<List<OrderImportDto>>($"/api/orders/imports?limit={limit}", TesseraJson.Options, cancellationToken))!;
+
+    public async Task<OrderImportDto?> ImportAsync(Guid id, CancellationToken cancellationToken) =>
+        await (await http.GetAsync($"/api/orders/imports/{id}", cancellationToken)).ReadOrNullAsync<OrderImportDto>(cancellationToken);
+
+    /// <summary>Rejected rows of an import after row <paramref name="after"/>, by row number; null for an import this tenant does not have.</summary>
+    public async Task<ImportRejectionPageDto?> RejectionsAsync(Guid id, int? after, int limit, CancellationToken cancellationToken) =>
+        await (await http.GetAsync($"/api/orders/imports/{id}/rejections?" + HttpExtensions.Query(("after", after), ("limit", limit)), cancellationToken))
+            .ReadOrNullAsync<ImportRejectionPageDto>(cancellationToken);
+}
+
+/// <summary>
+/// Uploads of import files, apart from <see cref="OrdersApi"/> because they need another resilience pipeline: a file
+/// of up to 100 MB may take minutes to arrive from the browser, and a stream that was half sent cannot be retried.
+/// The body is streamed through, never buffered here: the file holds personal data and must not land in a temporary file.
+/// </summary>
+public sealed class OrderUploadsApi(HttpClient http)
+{
+    public const string Pipeline = "orders-uploads";
+
+    /// <summary>No retries (the stream is read once), and time for a large file to come through.</summary>
+    public static readonly Tessera.ServiceDefaults.Http.ResilienceSettings Resilience = new()
+    {
+        MaxRetries = 0,
+        AttemptTimeout = TimeSpan.FromMinutes(15),
+        TotalTimeout = TimeSpan.FromMinutes(15),
+    };
+
+    public async Task<ApiResult<OrderImportDto>> UploadAsync(Stream file, string fileName, CancellationToken cancellationToken)
+    {
+        using var content = new MultipartFormDataContent();
+        var part = new StreamContent(file);
+        part.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        content.Add(part, "file", fileName);
+        using var response = await http.PostAsync("/api/orders/imports", content, cancellationToken);
+        return await ApiResult<OrderImportDto>.ReadAsync(response, cancellationToken);
+    }
 }

@@ -9,8 +9,10 @@ using Tessera.Web.Services;
 namespace Tessera.Web.Pages.Orders;
 
 /// <summary>
-/// One order: lines and customer, and a live part (status, timeline, reservations, cancel) that refreshes itself while
-/// the order is Pending. Reservations come from inventory and degrade on their own.
+/// One order in the unified model: lines with discounts and tax, totals, customer, shipping, marketing, payment,
+/// operational details and the tenant's own attributes; and a live part (status, timeline, a line change waiting for
+/// inventory, reservations, cancel) that refreshes itself while something is still to happen. Reservations come from
+/// inventory and degrade on their own. An archived order is shown read-only.
 /// </summary>
 public sealed class DetailsModel(OrdersApi orders, InventoryApi inventory, IAuthorizationService authorization) : PageModel
 {
@@ -19,19 +21,48 @@ public sealed class DetailsModel(OrdersApi orders, InventoryApi inventory, IAuth
 
     public Section<OrderDto?> Order { get; private set; } = null!;
     public Section<IReadOnlyList<ReservationDto>> Reservations { get; private set; } = null!;
+    public IReadOnlyDictionary<string, AttributeDefinitionDto> Definitions { get; private set; } = new Dictionary<string, AttributeDefinitionDto>();
     public bool CanSell { get; private set; }
     public ApiProblem? CancelProblem { get; private set; }
 
     public OrderDto Value => Order.Value!;
-    public bool IsPending => Value.Status == OrderStatus.Pending;
-    public bool CanCancel => CanSell && Value.Status is OrderStatus.Pending or OrderStatus.Confirmed;
+    public bool IsEditable => !Value.Archived && Value.Status is OrderStatus.Pending or OrderStatus.Confirmed;
+    public bool CanCancel => CanSell && IsEditable;
+    public bool CanEdit => CanSell && IsEditable;
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ?? Page();
+    /// <summary>Something is still to happen that another service decides: inventory confirming the order, or answering a line change.</summary>
+    public bool IsSettling => !Value.Archived && (Value.Status == OrderStatus.Pending || Value.PendingChange is not null);
 
-    /// <summary>The live part alone: polled while Pending, and the retry of an unavailable orders service.</summary>
-    public async Task<IActionResult> OnGetLiveAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ?? Partial("_OrderLive", this);
+    /// <summary>The live part's own address: it names the line change it waits for, so that it knows when that was decided.</summary>
+    public string LiveUrl => $"/orders/{Id}?handler=Live" + (Value.PendingChange is { } pending ? $"&awaiting={pending.Id}" : "");
+
+    /// <summary>The story of the order: every status change, edit and report; orders from before the timeline show their status history.</summary>
+    public IReadOnlyList<TimelineEntryDto> Timeline => Value.Timeline is { Count: > 0 } timeline
+        ? timeline
+        : Value.History.Select(h => new TimelineEntryDto(h.At, "status", h.By, h.Reason is null ? h.Status.ToString() : $"{h.Status}: {h.Reason}")).ToList();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } result)
+            return result;
+        if (Order.IsUp && Value.Attributes is { Count: > 0 })
+            Definitions = ((await Section<IReadOnlyList<AttributeDefinitionDto>>.LoadAsync(() => orders.AttributesAsync(cancellationToken), "")).Value ?? [])
+                .ToDictionary(d => d.Name);
+        return Page();
+    }
+
+    /// <summary>
+    /// The live part alone: polled while the order settles, and the retry of an unavailable orders service. When the
+    /// line change it waited for was applied or refused, the lines and totals outside it changed too: the page reloads.
+    /// </summary>
+    public async Task<IActionResult> OnGetLiveAsync(Guid? awaiting, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(cancellationToken) is { } result)
+            return result;
+        if (awaiting is { } change && Order.IsUp && Value.PendingChange?.Id != change)
+            Response.Headers["HX-Refresh"] = "true";
+        return Partial("_OrderLive", this);
+    }
 
     public async Task<IActionResult> OnGetReservationsAsync(CancellationToken cancellationToken)
     {
@@ -66,10 +97,26 @@ public sealed class DetailsModel(OrdersApi orders, InventoryApi inventory, IAuth
         if (Order.IsUp && Order.Value is null)
             return NotFound();
         if (Order.IsUp)
-            Reservations = await LoadReservationsAsync(cancellationToken);
+            Reservations = Value.Archived
+                ? new Section<IReadOnlyList<ReservationDto>>([], null)
+                : await LoadReservationsAsync(cancellationToken);
         return null;
     }
 
     private Task<Section<IReadOnlyList<ReservationDto>>> LoadReservationsAsync(CancellationToken cancellationToken) =>
         Section<IReadOnlyList<ReservationDto>>.LoadAsync(() => inventory.ReservationsAsync(Id, cancellationToken), $"/orders/{Id}?handler=Reservations");
+
+    public string AttributeLabel(string name) => Definitions.TryGetValue(name, out var definition) ? definition.Label : name;
+
+    public string AttributeValue(string name, string value) => Definitions.TryGetValue(name, out var definition) && definition.Type == "boolean"
+        ? value == "true" ? "Yes" : "No"
+        : value;
+
+    public static string TimelineKind(string kind) => kind switch
+    {
+        "status" => "Status",
+        "change" => "Edit",
+        "report" => "Report",
+        _ => kind,
+    };
 }
