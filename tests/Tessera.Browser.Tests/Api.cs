@@ -36,18 +36,41 @@ public sealed class Api(HttpClient client)
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
-    public async Task<OrderCreatedDto> PlaceAsync(string sku, decimal quantity)
+    public async Task<OrderCreatedDto> PlaceAsync(string sku, decimal quantity, string channel = "web", string phone = "0912345678", string? externalRef = null,
+        IReadOnlyList<string>? tags = null, IReadOnlyDictionary<string, string>? attributes = null)
     {
         var response = await client.PostJsonAsync("/api/orders", new
         {
-            channel = "web",
-            customer = new { name = "Trần Thị Bình", phone = "0912345678" },
+            channel,
+            externalRef,
+            customer = new { name = "Trần Thị Bình", phone },
             lines = new[] { new { sku, quantity, unitPrice = 120000m } },
+            operational = tags is null ? null : new { tags },
+            attributes,
         }, Guid.NewGuid().ToString());
         return await response.ReadAsync<OrderCreatedDto>();
     }
 
     public async Task<OrderDto> OrderAsync(Guid id) => (await client.GetFromJsonAsync<OrderDto>($"/api/orders/{id}", TesseraJson.Options))!;
+
+    /// <summary>Changes an order as another person would: read it, then PATCH with its ETag.</summary>
+    public async Task<OrderDto> ChangeAsync(Guid id, object change)
+    {
+        var current = await OrderAsync(id);
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/orders/{id}") { Content = JsonContent.Create(change, options: TesseraJson.Options) };
+        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{current.Version}\""));
+        return await (await client.SendAsync(request)).ReadAsync<OrderDto>();
+    }
+
+    /// <summary>Orders the search finds for a query string (the search read model follows the orders a moment later).</summary>
+    public async Task<OrderSearchPageDto> SearchAsync(string query) =>
+        (await client.GetFromJsonAsync<OrderSearchPageDto>("/api/orders/search?" + query, TesseraJson.Options))!;
+
+    public async Task DefineAttributeAsync(string name, string label, string type, params string[] allowedValues)
+    {
+        var response = await client.PutAsJsonAsync($"/api/orders/attributes/{name}", new { label, type, required = false, allowedValues }, TesseraJson.Options);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
 
     public Task<OrderDto> SettledAsync(Guid id) =>
         Poll.UntilAsync(() => OrderAsync(id), o => o.Status != OrderStatus.Pending, $"order {id} to leave Pending", TimeSpan.FromSeconds(30));

@@ -54,9 +54,13 @@ public sealed class ImportsModel(
     public async Task<IActionResult> OnGetTemplateAsync(CancellationToken cancellationToken)
     {
         var definitions = await Section<IReadOnlyList<AttributeDefinitionDto>>.LoadAsync(() => orders.AttributesAsync(cancellationToken), "");
-        var header = TemplateColumns.Concat((definitions.Value ?? []).Select(d => OrderImportCsv.AttributePrefix + d.Name));
-        return File(System.Text.Encoding.UTF8.GetBytes(OrderImportCsv.Line(header) + "\r\n"), "text/csv", "orders-import.csv");
+        // Attribute names are identifiers (letters, digits, underscores), so no field of the header needs quoting.
+        var header = TemplateColumns.Concat((definitions.Value ?? []).Select(d => AttributePrefix + d.Name));
+        return File(System.Text.Encoding.UTF8.GetBytes(string.Join(',', header) + "\r\n"), "text/csv", "orders-import.csv");
     }
+
+    /// <summary>The format's names as docs/import.md documents them: attribute columns, and the channel of rows that name none.</summary>
+    public const string AttributePrefix = "attr.", DefaultChannel = "import";
 
     public static readonly IReadOnlyList<string> TemplateColumns =
     [
