@@ -74,6 +74,9 @@ public sealed class OrdersFake
     public List<AttributeDefinitionDto> Attributes { get; set; } = [];
     public OrderSearchPageDto SearchPage { get; set; } = new([], null);
 
+    /// <summary>What the format endpoint answers; null answers 404, as an orders service from before the endpoint.</summary>
+    public OrderImportFormatDto? Format { get; set; }
+
     /// <summary>When set, PATCH answers this status (with a problem) instead of applying the change.</summary>
     public (int Status, string Title, string Detail)? PatchRefusal { get; set; }
 
@@ -82,6 +85,8 @@ public sealed class OrdersFake
         Requests.Clear();
         Uploads.Clear();
         (Order, PatchRefusal, SearchPage) = (order, null, new OrderSearchPageDto([], null));
+        Format = new OrderImportFormatDto(["external_ref", "sku", "quantity", "unit_price"], ["external_ref", "ship_city"], ["sku", "quantity", "unit_price"],
+            "attr.", "import", 100L * 1024 * 1024);
     }
 
     public IEnumerable<Received> Of(string method, string pathStart) =>
@@ -116,6 +121,7 @@ public sealed class OrdersFake
             return Json(Order);
         });
         app.MapGet("/api/orders/imports", () => Json(new List<OrderImportDto>()));
+        app.MapGet("/api/orders/imports/format", () => Format is null ? Results.NotFound() : Json(Format));
         app.MapPost("/api/orders/imports", async (HttpContext http) =>
         {
             var type = MediaTypeHeaderValue.Parse(http.Request.ContentType);

@@ -206,4 +206,22 @@ public sealed class OrderPagesTests(OrderPagesFactory factory) : IClassFixture<O
         (await response.Content.ReadAsStringAsync()).ShouldContain("Choose a CSV file");
         Orders.Uploads.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task The_import_page_shows_the_format_of_the_orders_service_and_a_template_with_the_tenants_attributes()
+    {
+        Orders.Reset(OrdersFake.Sample(Guid.NewGuid(), 1));
+        Orders.Attributes = [new AttributeDefinitionDto("gift_wrap", "Gift wrap", "boolean", false, [], 1)];
+        var browser = await SignedInAsync();
+
+        var page = await browser.GetStringAsync("/orders/imports");
+        page.ShouldContain("<code class=\"me-1\">ship_city</code>");
+        var template = await browser.GetStringAsync("/orders/imports?handler=Template");
+        template.ShouldStartWith("channel,external_ref,");
+        template.TrimEnd().ShouldEndWith(",attr.gift_wrap");
+
+        // An orders service from before the format endpoint (during a rolling upgrade): the page still works.
+        Orders.Format = null;
+        (await browser.GetStringAsync("/orders/imports")).ShouldContain("docs/import.md");
+    }
 }

@@ -30,7 +30,8 @@ public sealed class ApiClient : IDisposable
     {
         _connection = connection;
         _token = connection.Token;
-        _http = new HttpClient { BaseAddress = connection.Url, Timeout = TimeSpan.FromSeconds(60) };
+        // Long enough to upload a 100 MB import file.
+        _http = new HttpClient { BaseAddress = connection.Url, Timeout = TimeSpan.FromMinutes(5) };
     }
 
     public async Task<string> SignInAsync(CancellationToken cancellationToken)
@@ -59,6 +60,19 @@ public sealed class ApiClient : IDisposable
                 request.Headers.Add("Idempotency-Key", idempotencyKey);
             return request;
         }, cancellationToken);
+
+    public Task<HttpResponseMessage> PutAsync(string path, object body, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
+
+    /// <summary>Posts content made afresh for each attempt (a file is re-read on a retry after 429).</summary>
+    public Task<HttpResponseMessage> PostContentAsync(string path, Func<HttpContent> content, CancellationToken cancellationToken) =>
+        SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = content() }, cancellationToken);
+
+    public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await GetAsync(path, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
 
     public async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {

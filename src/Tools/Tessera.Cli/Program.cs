@@ -138,7 +138,62 @@ stockPage.SetAction(async (result, cancellationToken) =>
         result.GetValue(benchWarmup), !result.GetValue(noSeed), result.GetValue(password) ?? "", result.GetValue(tenant)!, result.GetValue(username)!);
     return await Run(() => StockPageBenchmark.RunAsync(api, new Uri(result.GetValue(url)!), options, cancellationToken));
 });
-root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage });
+// bench import
+var importLines = new Option<int>("--lines") { Description = "Rows in the import file", DefaultValueFactory = _ => 100_000 };
+var badEvery = new Option<int>("--bad-every") { Description = "Every n-th row has a mistake (0: none)", DefaultValueFactory = _ => 1_000 };
+var run = new Option<string>("--run") { Description = "Name of this run; orders carry it in their references", DefaultValueFactory = _ => DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) };
+var twice = new Option<bool>("--twice") { Description = "Import the same file a second time and check that nothing is added" };
+var keep = new Option<bool>("--keep") { Description = "Keep the generated file" };
+var importBench = new Command("import", "Time the import of a generated CSV of orders") { importLines, badEvery, run, twice, keep };
+importBench.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => ImportBenchmark.RunAsync(api, new ImportBenchmark.Options(result.GetValue(importLines), result.GetValue(badEvery),
+        result.GetValue(run)!, result.GetValue(twice), result.GetValue(keep)), cancellationToken));
+});
+
+// bench search
+var searchOrders = new Option<long>("--orders") { Description = "Orders in the tenant (seeded through the import)", DefaultValueFactory = _ => 1_000_000 };
+var fileLines = new Option<int>("--file-lines") { Description = "Rows per seeding import file", DefaultValueFactory = _ => 100_000 };
+var searchRequests = new Option<int>("--requests") { Description = "Timed requests of each kind", DefaultValueFactory = _ => 100 };
+var searchWarmup = new Option<int>("--warmup") { Description = "Untimed requests of each kind first", DefaultValueFactory = _ => 5 };
+var randomSeed = new Option<int>("--seed") { Description = "Seed of the random query values", DefaultValueFactory = _ => 7 };
+var searchBench = new Command("search", "Time order list and search with many orders (seeds them through the import first)")
+    { searchOrders, fileLines, searchRequests, searchWarmup, noSeed, randomSeed };
+searchBench.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => SearchBenchmark.RunAsync(api, new SearchBenchmark.Options(result.GetValue(searchOrders), result.GetValue(fileLines),
+        result.GetValue(searchRequests), result.GetValue(searchWarmup), !result.GetValue(noSeed), result.GetValue(randomSeed)), cancellationToken));
+});
+root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench });
+
+// orders import
+var importFile = new Argument<FileInfo>("file") { Description = "The CSV file (docs/import.md)" };
+var noWait = new Option<bool>("--no-wait") { Description = "Upload and return; do not follow the import" };
+var report = new Option<FileInfo?>("--report") { Description = "Write every rejected row with its reason to this CSV file" };
+var importCommand = new Command("import", "Import orders from a CSV file, with progress and a report of rejected rows") { importFile, noWait, report };
+importCommand.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => OrdersCommands.ImportAsync(api, result.GetValue(importFile)!, !result.GetValue(noWait), result.GetValue(report), cancellationToken));
+});
+root.Subcommands.Add(new Command("orders", "Orders") { importCommand });
+
+// keys status|rotate
+var keysStatus = new Command("status", "Which key versions protect how many orders");
+keysStatus.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => KeysCommands.StatusAsync(api, cancellationToken));
+});
+var keysRotate = new Command("rotate", "Make a new key current for customers' personal data; older orders are re-encrypted in the background");
+keysRotate.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => KeysCommands.RotateAsync(api, cancellationToken));
+});
+root.Subcommands.Add(new Command("keys", "Keys protecting personal data (operators)") { keysStatus, keysRotate });
 
 return await root.Parse(args).InvokeAsync();
 

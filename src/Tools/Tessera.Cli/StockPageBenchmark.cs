@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using Spectre.Console;
@@ -50,14 +49,12 @@ public static partial class StockPageBenchmark
             }
         });
 
-        var table = new Table().AddColumns("Request", "p50 ms", "p95 ms", "p99 ms", "max ms");
-        foreach (var (name, times) in samples)
-            table.AddRow(name, Format(Percentile(times, 50)), Format(Percentile(times, 95)), Format(Percentile(times, 99)), Format(times.Max()));
+        var table = Stats.Table(samples);
         AnsiConsole.Write(table);
-        var p95 = Percentile(samples["page"], 95);
-        var parts = Percentile(samples["inventory api"], 95) + Percentile(samples["catalog api"], 95);
+        var p95 = Stats.Percentile(samples["page"], 95);
+        var parts = Stats.Percentile(samples["inventory api"], 95) + Stats.Percentile(samples["catalog api"], 95);
         AnsiConsole.MarkupLine($"{options.Products:N0} products, {stockRows:N0} stock rows, {options.Requests} timed pages of {PageSize} rows at random offsets.");
-        AnsiConsole.MarkupLine($"Stock page p95 [bold]{Format(p95)} ms[/] (target 300 ms): {(p95 < 300 ? "[green]met[/]" : "[red]missed[/]")}; " +
+        AnsiConsole.MarkupLine($"Stock page p95 [bold]{Stats.Format(p95)} ms[/] (target 300 ms): {(p95 < 300 ? "[green]met[/]" : "[red]missed[/]")}; " +
                                $"page p95 / (inventory p95 + catalog p95) = {p95 / parts:0.00}.");
         return p95 < 300 ? 0 : 1;
     }
@@ -123,14 +120,9 @@ public static partial class StockPageBenchmark
 
     private static async Task<double> TimeAsync(Func<Task<HttpResponseMessage>> send, Func<string, bool>? check = null)
     {
-        var clock = Stopwatch.StartNew();
-        using var response = await send();
-        var body = await response.Content.ReadAsStringAsync();
-        var elapsed = clock.Elapsed.TotalMilliseconds;
-        if (!response.IsSuccessStatusCode)
-            throw new ApiException(response.StatusCode, $"{response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}.");
+        var (elapsed, body) = await Stats.TimeAsync(send);
         if (check is not null && !check(body))
-            throw new ApiException(response.StatusCode, $"{response.RequestMessage?.RequestUri} did not render the composed stock table.");
+            throw new ApiException(HttpStatusCode.OK, "The stock page did not render the composed stock table.");
         return elapsed;
     }
 
@@ -140,15 +132,6 @@ public static partial class StockPageBenchmark
         html.Contains("Benchmark product", StringComparison.Ordinal) &&
         html.Contains("Benchmark warehouse", StringComparison.Ordinal) &&
         !html.Contains("unavailable", StringComparison.OrdinalIgnoreCase);
-
-    private static double Percentile(IReadOnlyList<double> values, int percentile)
-    {
-        var sorted = values.Order().ToList();
-        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
-    }
-
-    private static string Format(double ms) => ms.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();

@@ -121,6 +121,18 @@ public sealed record ImportRejectionDto(int Row, string? ExternalRef, string Rea
 
 public sealed record ImportRejectionPageDto(IReadOnlyList<ImportRejectionDto> Items, int? Next);
 
+/// <summary>
+/// The CSV format of order imports (docs/import.md): the columns a file must have, may have for the order and for each
+/// line, the prefix of extension attribute columns (attr.&lt;name&gt;), the channel of rows that name none, the size limit.
+/// </summary>
+public sealed record OrderImportFormatDto(
+    IReadOnlyList<string> RequiredColumns,
+    IReadOnlyList<string> OrderColumns,
+    IReadOnlyList<string> LineColumns,
+    string AttributePrefix,
+    string DefaultChannel,
+    long MaxFileBytes);
+
 public sealed record MoneyDto(string Currency, decimal Amount);
 
 /// <summary>One business day (in the tenant's time zone): orders placed, and revenue of those not cancelled or rejected.</summary>

@@ -118,6 +118,10 @@ public sealed class OrdersApi(HttpClient http)
         return response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound ? null : await ApiProblem.ReadAsync(response, cancellationToken);
     }
 
+    /// <summary>The columns of an import file and the other names of the format; null from an orders service older than the endpoint.</summary>
+    public async Task<OrderImportFormatDto?> ImportFormatAsync(CancellationToken cancellationToken) =>
+        await (await http.GetAsync("/api/orders/imports/format", cancellationToken)).ReadOrNullAsync<OrderImportFormatDto>(cancellationToken);
+
     /// <summary>The latest imports, newest first.</summary>
     public async Task<IReadOnlyList<OrderImportDto>> ImportsAsync(int limit, CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<List<OrderImportDto>>($"/api/orders/imports?limit={limit}", TesseraJson.Options, cancellationToken))!;

@@ -18,6 +18,9 @@ public sealed class OrderSearchRow
     public string? PhoneIndex { get; set; }
     public string? EmailIndex { get; set; }
     public string Tags { get; set; } = "[]";
+
+    /// <summary>Hash of the SKUs, tags, attributes and text the detail rows hold; null before they are written.</summary>
+    public string? DetailsHash { get; set; }
 }
 
 public sealed class OrderSearchSku

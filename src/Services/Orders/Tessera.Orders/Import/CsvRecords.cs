@@ -10,6 +10,15 @@ public sealed class CsvRecords(TextReader reader)
 {
     private readonly StringBuilder _field = new();
 
+    /// <summary>A field as it must be written: quoted when it holds a comma, a quote or a line break.</summary>
+    public static string Escape(string? value) =>
+        string.IsNullOrEmpty(value) ? ""
+        : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+        : value;
+
+    /// <summary>One record as a line of the file (without its line break).</summary>
+    public static string Line(IEnumerable<string?> fields) => string.Join(',', fields.Select(Escape));
+
     /// <summary>The next record, or null at the end of the file. A blank line is a record with one empty field.</summary>
     public string[]? Read()
     {

@@ -30,6 +30,8 @@ public static class ImportEndpoints
             .Produces<OrderImportDto>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        imports.MapGet("/format", Format).WithName("GetOrderImportFormat")
+            .WithSummary("The columns of an import file, the attribute column prefix, the default channel and the size limit.");
         imports.MapGet("/", List).WithName("ListOrderImports").WithSummary("The latest imports, newest first.");
         imports.MapGet("/{id:guid}", Get).WithName("GetOrderImport").WithSummary("An import's status, progress and counts.");
         imports.MapGet("/{id:guid}/rejections", Rejections).WithName("GetOrderImportRejections")
@@ -71,6 +73,10 @@ public static class ImportEndpoints
         signal.Uploaded.Notify();
         return TypedResults.Accepted($"/api/orders/imports/{import.Id}", import.ToDto());
     }
+
+    private static Ok<OrderImportFormatDto> Format(IOptions<ImportOptions> options) =>
+        TypedResults.Ok(new OrderImportFormatDto(ImportColumns.Required, ImportColumns.OrderColumns, ImportColumns.LineColumns,
+            ImportColumns.AttributePrefix, ImportColumns.DefaultChannel, options.Value.MaxFileBytes));
 
     private static async Task<Ok<List<OrderImportDto>>> List(OrdersDbContext db, int? limit, CancellationToken cancellationToken)
     {

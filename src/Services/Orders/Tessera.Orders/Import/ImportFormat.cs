@@ -40,7 +40,7 @@ public sealed class ImportedOrder(string channel, string externalRef)
 /// </summary>
 public static partial class ImportFormat
 {
-    public const string DefaultChannel = OrderImportCsv.DefaultChannel;
+    public const string DefaultChannel = ImportColumns.DefaultChannel;
 
     /// <summary>Where a field of the order request comes from in the file.</summary>
     private static readonly Dictionary<string, string> ColumnOf = new(StringComparer.Ordinal)
@@ -70,11 +70,11 @@ public static partial class ImportFormat
             return new ParsedFile([], "The file is empty: it needs a header row and at least one data row.");
 
         var columns = header.Select(h => h.Trim().TrimStart('\uFEFF').ToLowerInvariant()).ToArray();
-        var unknown = columns.Where(c => !OrderImportCsv.OrderColumns.Contains(c) && !OrderImportCsv.LineColumns.Contains(c)
-                                         && !(c.StartsWith(OrderImportCsv.AttributePrefix, StringComparison.Ordinal) && c.Length > OrderImportCsv.AttributePrefix.Length)).ToList();
+        var unknown = columns.Where(c => !ImportColumns.OrderColumns.Contains(c) && !ImportColumns.LineColumns.Contains(c)
+                                         && !(c.StartsWith(ImportColumns.AttributePrefix, StringComparison.Ordinal) && c.Length > ImportColumns.AttributePrefix.Length)).ToList();
         if (unknown.Count > 0)
             return new ParsedFile([], $"Unknown columns: {string.Join(", ", unknown)}. docs/import.md lists the columns.");
-        var missing = OrderImportCsv.Required.Where(r => !columns.Contains(r)).ToList();
+        var missing = ImportColumns.Required.Where(r => !columns.Contains(r)).ToList();
         if (missing.Count > 0)
             return new ParsedFile([], $"Missing columns: {string.Join(", ", missing)}.");
         var duplicated = columns.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
@@ -132,7 +132,7 @@ public static partial class ImportFormat
             return (order.Rows[index].Number, ColumnOf.GetValueOrDefault(lineField, lineField));
         }
         if (path.StartsWith("attributes.", StringComparison.Ordinal))
-            return (order.Rows[0].Number, OrderImportCsv.AttributePrefix + path["attributes.".Length..]);
+            return (order.Rows[0].Number, ImportColumns.AttributePrefix + path["attributes.".Length..]);
         var field = Indexer().Replace(path, "");
         return (order.Rows[0].Number, ColumnOf.GetValueOrDefault(field, field));
     }
@@ -211,8 +211,8 @@ public static partial class ImportFormat
         var marketing = new MarketingInput(List(Value("coupon_codes")), List(Value("promotion_codes")),
             discountAmount is null ? [] : [new DiscountInput(Value("discount_code") ?? "IMPORT", discountAmount)]);
 
-        var attributes = order.Rows[0].Header.Columns.Where(k => k.StartsWith(OrderImportCsv.AttributePrefix, StringComparison.Ordinal))
-            .Select(k => (Name: k[OrderImportCsv.AttributePrefix.Length..], Value: Value(k)))
+        var attributes = order.Rows[0].Header.Columns.Where(k => k.StartsWith(ImportColumns.AttributePrefix, StringComparison.Ordinal))
+            .Select(k => (Name: k[ImportColumns.AttributePrefix.Length..], Value: Value(k)))
             .Where(a => a.Value is not null)
             .ToDictionary(a => a.Name, a => JsonSerializer.SerializeToElement(a.Value));
 

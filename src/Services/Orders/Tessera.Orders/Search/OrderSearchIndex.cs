@@ -15,6 +15,7 @@ public static class OrderSearchIndex
     {
         var rows = db.Set<OrderSearchRow>();
         var row = await rows.FirstOrDefaultAsync(r => r.OrderId == order.Id, cancellationToken);
+        var isNew = row is null;
         if (row is null)
         {
             row = new OrderSearchRow { OrderId = order.Id };
@@ -23,6 +24,10 @@ public static class OrderSearchIndex
 
         var tags = OrderComposer.ReadTags(order.Tags);
         var placedAt = order.PlacedAt.UtcTicks;
+        var skus = order.Lines.Select(l => l.Sku).Distinct().Order(StringComparer.Ordinal).ToList();
+        var attributes = OrderComposer.ReadAttributes(order.Attributes);
+        var text = Text(order, tags);
+        var hash = DetailsHash(placedAt, skus, tags, attributes, text);
         row.TenantId = order.TenantId;
         row.Number = order.Number;
         row.Status = order.Status.ToString();
@@ -36,18 +41,31 @@ public static class OrderSearchIndex
         row.PhoneIndex = order.Customer.PhoneIndex;
         row.EmailIndex = order.Customer.EmailIndex;
         row.Tags = order.Tags;
+        var unchanged = row.DetailsHash == hash;
+        row.DetailsHash = hash;
         await db.SaveChangesAsync(cancellationToken);
+        // Most events change only the status: the detail rows and the text stay as they are.
+        if (unchanged)
+            return;
 
-        await RemoveDetailsAsync(db, row.SearchId, cancellationToken);
-        db.Set<OrderSearchSku>().AddRange(order.Lines.Select(l => l.Sku).Distinct()
+        if (!isNew)
+            await RemoveDetailsAsync(db, row.SearchId, cancellationToken);
+        db.Set<OrderSearchSku>().AddRange(skus
             .Select(sku => new OrderSearchSku { TenantId = order.TenantId, Sku = sku, PlacedAt = placedAt, SearchId = row.SearchId }));
         db.Set<OrderSearchTag>().AddRange(tags
             .Select(tag => new OrderSearchTag { TenantId = order.TenantId, Tag = tag, PlacedAt = placedAt, SearchId = row.SearchId }));
-        db.Set<OrderSearchAttribute>().AddRange(OrderComposer.ReadAttributes(order.Attributes)
+        db.Set<OrderSearchAttribute>().AddRange(attributes
             .Select(a => new OrderSearchAttribute { TenantId = order.TenantId, Name = a.Key, Value = a.Value, PlacedAt = placedAt, SearchId = row.SearchId }));
         await db.SaveChangesAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("INSERT INTO order_search_text (rowid, body) VALUES ({0}, {1})",
-            [row.SearchId, Text(order, tags)], cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO order_search_text (rowid, body) VALUES ({0}, {1})", [row.SearchId, text], cancellationToken);
+    }
+
+    private static string DetailsHash(long placedAt, IEnumerable<string> skus, IEnumerable<string> tags, IReadOnlyDictionary<string, string> attributes, string text)
+    {
+        var source = string.Join('\u001f', new[] { placedAt.ToString(CultureInfo.InvariantCulture), string.Join('\u001e', skus), string.Join('\u001e', tags) }
+            .Concat(attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + a.Value))
+            .Append(text));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(source)))[..32];
     }
 
     public static async Task RemoveAsync(DbContext db, Guid orderId, CancellationToken cancellationToken)

@@ -32,6 +32,7 @@ public sealed class ImportsModel(
     public const string TokenField = "__RequestVerificationToken";
 
     public Section<IReadOnlyList<OrderImportDto>> Imports { get; private set; } = null!;
+    public Section<OrderImportFormatDto?> Format { get; private set; } = null!;
     public bool CanImport { get; private set; }
     public ApiProblem? Problem { get; private set; }
 
@@ -40,27 +41,28 @@ public sealed class ImportsModel(
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         CanImport = await CanImportAsync();
-        Imports = await LoadAsync(cancellationToken);
+        await LoadAsync(cancellationToken);
     }
 
     /// <summary>The list alone: polled while an import runs, and the retry of an unavailable orders service.</summary>
     public async Task<IActionResult> OnGetListAsync(CancellationToken cancellationToken)
     {
-        Imports = await LoadAsync(cancellationToken);
+        Imports = await LoadImportsAsync(cancellationToken);
         return Partial("_ImportList", this);
     }
 
     /// <summary>A file to fill in: the header row with the usual columns and the tenant's own attributes.</summary>
     public async Task<IActionResult> OnGetTemplateAsync(CancellationToken cancellationToken)
     {
-        var definitions = await Section<IReadOnlyList<AttributeDefinitionDto>>.LoadAsync(() => orders.AttributesAsync(cancellationToken), "");
+        var template = await Section<(OrderImportFormatDto? Format, IReadOnlyList<AttributeDefinitionDto> Attributes)>.LoadAsync(
+            async () => (await orders.ImportFormatAsync(cancellationToken), await orders.AttributesAsync(cancellationToken)), "");
+        if (template.Value.Format is null)
+            return Redirect("/orders/imports");
         // Attribute names are identifiers (letters, digits, underscores), so no field of the header needs quoting.
-        var header = TemplateColumns.Concat((definitions.Value ?? []).Select(d => AttributePrefix + d.Name));
+        var (format, attributes) = (template.Value.Format, template.Value.Attributes);
+        var header = TemplateColumns.Concat(attributes.Select(d => format.AttributePrefix + d.Name));
         return File(System.Text.Encoding.UTF8.GetBytes(string.Join(',', header) + "\r\n"), "text/csv", "orders-import.csv");
     }
-
-    /// <summary>The format's names as docs/import.md documents them: attribute columns, and the channel of rows that name none.</summary>
-    public const string AttributePrefix = "attr.", DefaultChannel = "import";
 
     public static readonly IReadOnlyList<string> TemplateColumns =
     [
@@ -129,13 +131,21 @@ public sealed class ImportsModel(
     private async Task<IActionResult> ShowAsync(ApiProblem problem, CancellationToken cancellationToken)
     {
         Problem = problem;
-        Imports = await LoadAsync(cancellationToken);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
     private async Task<bool> CanImportAsync() => (await authorization.AuthorizeAsync(User, FrontEndModule.Policies.Sell)).Succeeded;
 
-    private Task<Section<IReadOnlyList<OrderImportDto>>> LoadAsync(CancellationToken cancellationToken) =>
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var imports = LoadImportsAsync(cancellationToken);
+        var format = Section<OrderImportFormatDto?>.LoadAsync(() => orders.ImportFormatAsync(cancellationToken), "/orders/imports");
+        Imports = await imports;
+        Format = await format;
+    }
+
+    private Task<Section<IReadOnlyList<OrderImportDto>>> LoadImportsAsync(CancellationToken cancellationToken) =>
         Section<IReadOnlyList<OrderImportDto>>.LoadAsync(() => orders.ImportsAsync(ListLimit, cancellationToken), "/orders/imports?handler=List");
 
     public static string StatusBadge(string status) => status switch

@@ -1,11 +1,10 @@
-namespace Tessera.Orders.Contracts;
+namespace Tessera.Orders.Import;
 
 /// <summary>
-/// The CSV format of order imports (docs/import.md): a header row naming columns, then one row per order line. Rows
-/// with the same channel and external_ref are one order. Clients writing import files use these names and
-/// <see cref="Line"/>; the orders service reads the same.
+/// The columns of the order import CSV (docs/import.md): a header row naming columns, then one row per order line.
+/// Rows with the same channel and external_ref are one order.
 /// </summary>
-public static class OrderImportCsv
+public static class ImportColumns
 {
     public const string DefaultChannel = "import";
 
@@ -25,15 +24,4 @@ public static class OrderImportCsv
 
     /// <summary>Extension attributes are columns named attr.&lt;name&gt;.</summary>
     public const string AttributePrefix = "attr.";
-
-    /// <summary>A field as it must be written: quoted when it holds a comma, a quote or a line break.</summary>
-    public static string Escape(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-            return "";
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
-
-    /// <summary>One row of the file (without its line break).</summary>
-    public static string Line(IEnumerable<string?> fields) => string.Join(',', fields.Select(Escape));
 }
