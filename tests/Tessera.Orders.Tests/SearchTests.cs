@@ -138,4 +138,28 @@ public sealed class SearchTests(OrdersFactory factory) : IClassFixture<OrdersFac
         string.Join(" ", rows).ShouldNotContain("0901111111");
         string.Join(" ", rows).ShouldNotContain("example.vn");
     }
+
+    [Fact]
+    public async Task Paging_by_time_is_exact_to_the_tick()
+    {
+        // Ticks near 6.4e17 are not all doubles (they are 128 apart there): T rounds up to the next double, past T itself.
+        var t = new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero).UtcTicks / 128 * 128 + 100;
+        var sku = factory.Catalog.Add("Tick-exact tea");
+        var placed = new List<Guid>();
+        foreach (var ticks in new[] { t - 1, t })
+            placed.Add((await (await _client.PostJsonAsync("/api/orders", new
+            {
+                channel = "web",
+                placedAt = new DateTimeOffset(ticks, TimeSpan.Zero),
+                customer = new { name = "Tick" },
+                lines = new[] { new { sku, quantity = 1m, unitPrice = 10m } },
+            })).ReadAsync<OrderCreatedDto>()).Id);
+        await Poll.UntilAsync(async () => (await Search($"sku={sku}")).Items.Count, count => count == 2, "both orders to be in the search model");
+
+        var first = await Search($"sku={sku}&limit=1");
+        var second = await Search($"sku={sku}&limit=1&after={first.Next}");
+
+        (first.Items.Single().Id, second.Items.Single().Id).ShouldBe((placed[1], placed[0]));
+        second.Next.ShouldBeNull();
+    }
 }

@@ -168,3 +168,9 @@ public sealed record OrderLineChangeRejected(Guid OrderId, long Number, Guid Cha
 
 /// <summary>The order left the warehouse.</summary>
 public sealed record OrderDispatched(Guid OrderId, long Number);
+
+/// <summary>How many orders (live and archived) each personal data key version still protects.</summary>
+public sealed record KeyUsageDto(int KeyVersion, int Orders, int ArchivedOrders);
+
+/// <summary>The current personal data key, and whether every order is re-encrypted under it yet.</summary>
+public sealed record PersonalDataStatusDto(int CurrentKeyVersion, IReadOnlyList<KeyUsageDto> Usage, bool ReencryptionDone);

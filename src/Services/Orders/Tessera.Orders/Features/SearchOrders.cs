@@ -112,10 +112,34 @@ public static partial class SearchOrders
         var includeArchived = bool.TryParse(query["includeArchived"], out var archivedToo) && archivedToo;
         var live = await OrderSearchQuery.RunAsync(db, criteria, after, archived: false, cancellationToken);
         var old = includeArchived ? await archive.SearchAsync(criteria, after, cancellationToken) : ([], false);
-        var merged = Merge(live.Hits, old.Hits, sort).Take(limit + 1).ToList();
+        var merged = Distinct(Merge(live.Hits, old.Hits, sort)).Take(limit + 1).ToList();
         var page = merged.Take(limit).ToList();
-        var next = merged.Count > limit ? new SearchCursor(sort, page[^1].SortValue, page[^1].SearchId, page[^1].Archived).Encode() : null;
-        return TypedResults.Ok(new OrderSearchPageDto(page.Select(h => h.Order).ToList(), next, live.TextTruncated || old.TextTruncated));
+        var next = merged.Count > limit ? new SearchCursor(sort, page[^1].Last.SortValue, page[^1].Last.SearchId, page[^1].Last.Archived).Encode() : null;
+        return TypedResults.Ok(new OrderSearchPageDto(page.Select(h => h.Hit.Order).ToList(), next, live.TextTruncated || old.TextTruncated));
+    }
+
+    /// <summary>
+    /// Each order once. While the archive job moves an order, it is briefly in both stores: the live copy is shown (it
+    /// sorts first), and the page ends after its archived twin, so the next page does not show it again.
+    /// </summary>
+    private static IEnumerable<(SearchHit Hit, SearchHit Last)> Distinct(IEnumerable<SearchHit> ordered)
+    {
+        (SearchHit Hit, SearchHit Last)? pending = null;
+        var seen = new HashSet<Guid>();
+        foreach (var hit in ordered)
+        {
+            if (!seen.Add(hit.Order.Id))
+            {
+                if (pending is { } twin && twin.Hit.Order.Id == hit.Order.Id)
+                    pending = (twin.Hit, hit);
+                continue;
+            }
+            if (pending is { } previous)
+                yield return previous;
+            pending = (hit, hit);
+        }
+        if (pending is { } last)
+            yield return last;
     }
 
     /// <summary>Both stores' pages in one order: sort value, then live before archived, then search id.</summary>

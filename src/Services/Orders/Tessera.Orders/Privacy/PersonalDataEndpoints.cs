@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
 using Tessera.ServiceDefaults.Security;
 
 namespace Tessera.Orders.Privacy;
-
-public sealed record KeyUsageDto(int KeyVersion, int Orders, int ArchivedOrders);
-
-public sealed record PersonalDataStatusDto(int CurrentKeyVersion, IReadOnlyList<KeyUsageDto> Usage, bool ReencryptionDone);
 
 /// <summary>
 /// Key rotation for personal data (operators): new writes use the new key at once, old rows stay readable, and a

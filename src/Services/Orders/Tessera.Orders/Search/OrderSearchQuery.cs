@@ -184,9 +184,11 @@ public static class OrderSearchQuery
     /// </summary>
     private static string? KeysetCondition(SearchCursor after, bool archived, string column, bool descending, Func<object, string> parameter)
     {
-        object value = column == "grand_total_sort"
-            ? double.Parse(after.Value, CultureInfo.InvariantCulture)
-            : long.Parse(after.Value, CultureInfo.InvariantCulture);
+        // Boxed one by one: a conditional expression of double and long would make both a double, and ticks beyond a
+        // double's 53 bits would be rounded, moving the cursor onto a neighbouring order.
+        var value = column == "grand_total_sort"
+            ? (object)double.Parse(after.Value, CultureInfo.InvariantCulture)
+            : (object)long.Parse(after.Value, CultureInfo.InvariantCulture);
         var (beyond, notBeyond) = descending ? ("<", "<=") : (">", ">=");
         var v = parameter(value);
         if (after.Archived == archived)
