@@ -88,4 +88,36 @@ public sealed class CliTests(SystemFixture fixture)
         replayOutput.ShouldContain("Message not found");
         bad.ShouldNotBe(0);
     }
+
+    [Fact]
+    public async Task Orders_import_shows_progress_reports_the_rejected_rows_and_exits_3_when_some_were_rejected()
+    {
+        var sku = await fixture.Api.ProductAsync();
+        var run = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var folder = Directory.CreateTempSubdirectory("tessera-cli-import-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "orders.csv");
+            await File.WriteAllTextAsync(file,
+                "external_ref,customer_name,customer_phone,sku,quantity,unit_price\n" +
+                $"CLI-{run}-1,Lê Văn Cường,0901111111,{sku},2,120000\n" +
+                $"CLI-{run}-2,Phạm Thị Dung,0902222222,{sku},two,120000\n");
+            var report = Path.Combine(folder.FullName, "rejected.csv");
+
+            var (code, output) = await Tessera("orders", "import", file, "--report", report);
+            var (again, secondOutput) = await Tessera("orders", "import", file);
+
+            code.ShouldBe(3, output);
+            output.ShouldContain("Importing: 2 of 2 rows (100 %)");
+            (await File.ReadAllTextAsync(report)).ShouldContain($"2,CLI-{run}-2,\"quantity: is not a number");
+            again.ShouldBe(3, secondOutput);
+            var latest = (await fixture.Admin.GetFromJsonAsync<List<OrderImportDto>>("/api/orders/imports?limit=2", TesseraJson.Options))!;
+            (latest[0].AcceptedOrders, latest[0].SkippedRows, latest[0].RejectedRows).ShouldBe((0, 1, 1), secondOutput);
+            (latest[1].AcceptedOrders, latest[1].SkippedRows, latest[1].RejectedRows).ShouldBe((1, 0, 1), output);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

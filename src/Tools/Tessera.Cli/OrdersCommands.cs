@@ -53,6 +53,8 @@ public static class OrdersCommands
     /// <summary>Polls the import until it is finished, showing rows processed of the file's rows.</summary>
     public static async Task<OrderImportDto> FollowAsync(ApiClient api, OrderImportDto import, CancellationToken cancellationToken)
     {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+            return await FollowInLinesAsync(api, import, cancellationToken);
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .StartAsync(async progress =>
@@ -70,6 +72,25 @@ public static class OrdersCommands
                 task.Value = task.MaxValue;
             });
         return import;
+    }
+
+    /// <summary>Output that is not a terminal (a log, a pipe) gets a line per change of progress instead of a redrawn bar.</summary>
+    private static async Task<OrderImportDto> FollowInLinesAsync(ApiClient api, OrderImportDto import, CancellationToken cancellationToken)
+    {
+        var shown = -1;
+        while (true)
+        {
+            if (import.ProcessedRows != shown || import.Finished)
+            {
+                shown = import.ProcessedRows;
+                var waiting = import.Error is { } reason ? $" ({reason})" : "";
+                AnsiConsole.WriteLine($"Importing: {Count(import.ProcessedRows)} of {Count(import.TotalRows)} rows ({import.Percent} %){waiting}");
+            }
+            if (import.Finished)
+                return import;
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            import = await api.GetAsync<OrderImportDto>($"/api/orders/imports/{import.Id}", cancellationToken);
+        }
     }
 
     private static void Summarize(OrderImportDto import, TimeSpan elapsed)

@@ -154,17 +154,22 @@ importBench.SetAction(async (result, cancellationToken) =>
 
 // bench search
 var searchOrders = new Option<long>("--orders") { Description = "Orders in the tenant (seeded through the import)", DefaultValueFactory = _ => 1_000_000 };
+var writeFiles = new Option<string?>("--write-files")
+{
+    Description = "Only write the seeding files into this folder, for the orders service's offline bench-load (docs/benchmarks.md), and stop",
+};
 var fileLines = new Option<int>("--file-lines") { Description = "Rows per seeding import file", DefaultValueFactory = _ => 100_000 };
 var searchRequests = new Option<int>("--requests") { Description = "Timed requests of each kind", DefaultValueFactory = _ => 100 };
 var searchWarmup = new Option<int>("--warmup") { Description = "Untimed requests of each kind first", DefaultValueFactory = _ => 5 };
 var randomSeed = new Option<int>("--seed") { Description = "Seed of the random query values", DefaultValueFactory = _ => 7 };
 var searchBench = new Command("search", "Time order list and search with many orders (seeds them through the import first)")
-    { searchOrders, fileLines, searchRequests, searchWarmup, noSeed, randomSeed };
+    { searchOrders, fileLines, searchRequests, searchWarmup, noSeed, randomSeed, writeFiles };
 searchBench.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
     return await Run(() => SearchBenchmark.RunAsync(api, new SearchBenchmark.Options(result.GetValue(searchOrders), result.GetValue(fileLines),
-        result.GetValue(searchRequests), result.GetValue(searchWarmup), !result.GetValue(noSeed), result.GetValue(randomSeed)), cancellationToken));
+        result.GetValue(searchRequests), result.GetValue(searchWarmup), !result.GetValue(noSeed), result.GetValue(randomSeed), result.GetValue(writeFiles)),
+        cancellationToken));
 });
 root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench });
 

@@ -15,7 +15,7 @@ public static class SearchBenchmark
     public const double TargetMs = 100;
     private const int PageSize = 50;
 
-    public sealed record Options(long Orders, int FileLines, int Requests, int Warmup, bool Seed, int Seed0);
+    public sealed record Options(long Orders, int FileLines, int Requests, int Warmup, bool Seed, int Seed0, string? WriteFiles = null);
 
     public static async Task<int> RunAsync(ApiClient api, Options options, CancellationToken cancellationToken)
     {
@@ -25,6 +25,15 @@ public static class SearchBenchmark
         if (options.Seed)
         {
             await AnsiConsole.Status().StartAsync("Creating the benchmark products", _ => BenchOrders.EnsureCatalogAsync(api, cancellationToken));
+            if (options.WriteFiles is { } folder)
+            {
+                // The orders service must know the products before it loads orders offline.
+                await WaitUntilQuietAsync(api, cancellationToken);
+                var files = WriteFiles(orders, options, folder);
+                AnsiConsole.MarkupLine($"Wrote {files.Count} files to {Markup.Escape(folder)}. Stop Tessera, load them with " +
+                                       "[bold]Tessera__DataDir=<data> dotnet Tessera.Orders.dll bench-load <tenant> <files>[/], start it again and run this with --no-seed.");
+                return 0;
+            }
             await SeedAsync(api, orders, options, cancellationToken);
         }
         await WaitUntilQuietAsync(api, cancellationToken);
@@ -90,6 +99,21 @@ public static class SearchBenchmark
         }
     }
 
+    private static List<string> WriteFiles(BenchOrders orders, Options options, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var files = new List<string>();
+        for (var (next, part) = (1L, 1); next <= options.Orders; part++)
+        {
+            var lines = (int)Math.Min(options.FileLines, (options.Orders - next + 1) * 3);
+            var file = Path.Combine(folder, $"orders-{part:0000}.csv");
+            using (var writer = new StreamWriter(file, append: false, new System.Text.UTF8Encoding(false)))
+                next += WriteUpTo(orders, writer, next, lines, options.Orders).Orders;
+            files.Add(file);
+        }
+        return files;
+    }
+
     /// <summary>Orders from <paramref name="first"/> filling <paramref name="lines"/> rows, without passing order <paramref name="last"/>.</summary>
     private static (long Orders, int BadRows) WriteUpTo(BenchOrders orders, TextWriter writer, long first, int lines, long last)
     {
@@ -140,8 +164,9 @@ public static class SearchBenchmark
             ("list newest", (_, _) => Fixed(search)),
             ("list next page", async (api, ct) =>
             {
-                var page = await api.GetAsync<OrderSearchPageDto>($"{search}&sort={Pick(["-placedAt", "-number"])}", ct);
-                return $"{search}&sort={Pick(["-placedAt", "-number"])}&after={Uri.EscapeDataString(page.Next!)}";
+                var sort = Pick(["-placedAt", "-number"]);
+                var page = await api.GetAsync<OrderSearchPageDto>($"{search}&sort={sort}", ct);
+                return $"{search}&sort={sort}&after={Uri.EscapeDataString(page.Next!)}";
             }),
             ("list by status", (_, _) => Fixed($"{search}&status={Pick(["Confirmed", "Rejected"])}")),
             ("channel + 30 days", (_, _) =>

@@ -156,6 +156,7 @@ public sealed class OrderComposer(OrdersDbContext db, OrderPrivacy protection)
         string tenant, long number, string by, DateTimeOffset now)
     {
         var order = Order.Place(Guid.CreateVersion7(), number, request.Channel, request.PlacedAt ?? now, by, now);
+        order.TenantId = tenant;
         order.ExternalRef = request.ExternalRef is { Length: > 0 } ? request.ExternalRef.Trim() : null;
         order.Currency = request.Currency ?? PlaceOrder.DefaultCurrency;
         order.Customer = Customer(request.Customer, tenant);

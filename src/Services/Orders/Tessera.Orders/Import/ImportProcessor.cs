@@ -69,11 +69,27 @@ public sealed class ImportProcessor(
             i.Error = null;
         }, cancellationToken);
 
+        // One batch ahead: while a batch is written (holding the write gate, waiting for the disk), the next one is
+        // validated and built. Batches never share an order (rows are grouped by order first), so a prepared batch
+        // cannot depend on the one still being written; order numbers are only taken when writing.
         var batchSize = Math.Max(1, options.Value.BatchSize);
-        for (var start = import.ProcessedOrders; start < orders.Count; start += batchSize)
+        List<ImportedOrder> Slice(int start) => orders.GetRange(start, Math.Min(batchSize, orders.Count - start));
+        var starts = Enumerable.Range(0, orders.Count).Where(i => i >= import.ProcessedOrders && (i - import.ProcessedOrders) % batchSize == 0).ToList();
+        Task<PreparedBatch>? next = starts.Count > 0 ? PrepareAsync(import, Slice(starts[0]), cancellationToken) : null;
+        try
         {
-            var batch = orders.GetRange(start, Math.Min(batchSize, orders.Count - start));
-            await ProcessBatchAsync(import, batch, start + batch.Count, cancellationToken);
+            for (var i = 0; i < starts.Count; i++)
+            {
+                await using var prepared = await next!;
+                var following = i + 1 < starts.Count ? Slice(starts[i + 1]) : null;
+                next = following is null ? null : Task.Run(() => PrepareAsync(import, following, cancellationToken), cancellationToken);
+                await WriteAsync(import, prepared, starts[i] + prepared.Orders.Count, cancellationToken);
+            }
+        }
+        finally
+        {
+            if (next is not null)
+                await DiscardAsync(next);
         }
 
         await FinishAsync(import, ImportStatus.Completed, null, cancellationToken);
@@ -95,55 +111,97 @@ public sealed class ImportProcessor(
             await FinishAsync(import, ImportStatus.Failed, reason, cancellationToken);
     }
 
-    private async Task ProcessBatchAsync(OrderImport import, List<ImportedOrder> batch, int processedOrders, CancellationToken cancellationToken)
+    /// <summary>A batch validated, priced and built, in its own scope, waiting to be written.</summary>
+    internal sealed class PreparedBatch(AsyncServiceScope scope, List<ImportedOrder> orders) : IAsyncDisposable
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        services.GetRequiredService<TenantContext>().Set(import.TenantId);
-        var db = services.GetRequiredService<OrdersDbContext>();
-        var composer = services.GetRequiredService<OrderComposer>();
-        var products = services.GetRequiredService<ProductDirectory>();
-        var references = services.GetRequiredService<ExternalReferences>();
-        var outbox = services.GetRequiredService<IOutbox>();
+        public IServiceProvider Services => scope.ServiceProvider;
+        public List<ImportedOrder> Orders { get; } = orders;
+        public List<Domain.Order> Placed { get; init; } = [];
+        public int AcceptedRows { get; init; }
+        public int SkippedRows { get; init; }
 
-        foreach (var order in batch.Where(o => o.Request is not null))
+        public ValueTask DisposeAsync() => scope.DisposeAsync();
+    }
+
+    private static async Task DiscardAsync(Task<PreparedBatch> pending)
+    {
+        try
         {
-            var result = await validator.ValidateAsync(order.Request!, cancellationToken);
-            foreach (var (field, messages) in result.ToProblemErrors())
-                Report(order, field, messages);
+            await using var _ = await pending;
         }
-
-        var valid = batch.Where(o => o.Problems.Count == 0).ToList();
-        var known = await products.FindAsync(valid.SelectMany(o => o.Request!.Lines.Select(l => l.Sku)).ToList(), cancellationToken);
-        var definitions = await composer.AttributeDefinitionsAsync(cancellationToken);
-        var composed = new List<(ImportedOrder Order, (List<Domain.OrderLine>, Domain.OrderTotals) Priced, Domain.OrderMarketing Marketing, string Attributes)>();
-        foreach (var order in valid)
+        catch (Exception)
         {
-            var request = order.Request!;
-            var errors = new CompositionErrors();
-            var marketing = OrderComposer.Marketing(request.Marketing);
-            var priced = composer.PriceLines(request.Lines, known, marketing, request.Financial?.ShippingFee ?? 0,
-                request.Currency ?? PlaceOrder.DefaultCurrency, errors);
-            composer.ValidateAttributes(request.Attributes, definitions, errors, out var attributes);
-            foreach (var (field, messages) in errors.ToDictionary())
-                Report(order, field, messages);
-            if (order.Problems.Count == 0)
-                composed.Add((order, priced!.Value, marketing, attributes));
+            // The batch is prepared again when the import resumes; the failure that stopped it is reported already.
         }
+    }
 
-        var existing = new HashSet<(string, string)>();
-        foreach (var channel in composed.GroupBy(c => c.Order.Channel))
-            foreach (var externalRef in (await references.FindAsync(channel.Key, channel.Select(c => c.Order.ExternalRef).ToList(), cancellationToken)).Keys)
-                existing.Add((channel.Key, externalRef));
+    internal async Task<PreparedBatch> PrepareAsync(OrderImport import, List<ImportedOrder> batch, CancellationToken cancellationToken)
+    {
+        var scope = scopes.CreateAsyncScope();
+        try
+        {
+            var services = scope.ServiceProvider;
+            services.GetRequiredService<TenantContext>().Set(import.TenantId);
+            var composer = services.GetRequiredService<OrderComposer>();
+            var products = services.GetRequiredService<ProductDirectory>();
+            var references = services.GetRequiredService<ExternalReferences>();
 
-        // Everything but the numbers is made before taking the write gate: the transaction holds it only to write.
-        var fresh = composed.Where(c => !existing.Contains((c.Order.Channel, c.Order.ExternalRef))).ToList();
-        var now = clock.GetUtcNow();
-        var placed = fresh.Select(c => composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now)).ToList();
+            foreach (var order in batch.Where(o => o.Request is not null))
+            {
+                var result = await validator.ValidateAsync(order.Request!, cancellationToken);
+                foreach (var (field, messages) in result.ToProblemErrors())
+                    Report(order, field, messages);
+            }
+
+            var valid = batch.Where(o => o.Problems.Count == 0).ToList();
+            var known = await products.FindAsync(valid.SelectMany(o => o.Request!.Lines.Select(l => l.Sku)).ToList(), cancellationToken);
+            var definitions = await composer.AttributeDefinitionsAsync(cancellationToken);
+            var composed = new List<(ImportedOrder Order, (List<Domain.OrderLine>, Domain.OrderTotals) Priced, Domain.OrderMarketing Marketing, string Attributes)>();
+            foreach (var order in valid)
+            {
+                var request = order.Request!;
+                var errors = new CompositionErrors();
+                var marketing = OrderComposer.Marketing(request.Marketing);
+                var priced = composer.PriceLines(request.Lines, known, marketing, request.Financial?.ShippingFee ?? 0,
+                    request.Currency ?? PlaceOrder.DefaultCurrency, errors);
+                composer.ValidateAttributes(request.Attributes, definitions, errors, out var attributes);
+                foreach (var (field, messages) in errors.ToDictionary())
+                    Report(order, field, messages);
+                if (order.Problems.Count == 0)
+                    composed.Add((order, priced!.Value, marketing, attributes));
+            }
+
+            var existing = new HashSet<(string, string)>();
+            foreach (var channel in composed.GroupBy(c => c.Order.Channel))
+                foreach (var externalRef in (await references.FindAsync(channel.Key, channel.Select(c => c.Order.ExternalRef).ToList(), cancellationToken)).Keys)
+                    existing.Add((channel.Key, externalRef));
+
+            // Everything but the numbers is made before taking the write gate: the transaction holds it only to write.
+            var fresh = composed.Where(c => !existing.Contains((c.Order.Channel, c.Order.ExternalRef))).ToList();
+            var now = clock.GetUtcNow();
+            return new PreparedBatch(scope, batch)
+            {
+                Placed = fresh.Select(c => composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now)).ToList(),
+                AcceptedRows = fresh.Sum(c => c.Order.Rows.Count),
+                SkippedRows = composed.Where(c => existing.Contains((c.Order.Channel, c.Order.ExternalRef))).Sum(c => c.Order.Rows.Count),
+            };
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WriteAsync(OrderImport import, PreparedBatch prepared, int processedOrders, CancellationToken cancellationToken)
+    {
+        var db = prepared.Services.GetRequiredService<OrdersDbContext>();
+        var outbox = prepared.Services.GetRequiredService<IOutbox>();
+        var placed = prepared.Placed;
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var tracked = await db.Imports.FirstAsync(i => i.Id == import.Id, cancellationToken);
-        await products.RememberFetchedAsync(cancellationToken);
+        await prepared.Services.GetRequiredService<ProductDirectory>().RememberFetchedAsync(cancellationToken);
         var number = placed.Count == 0 ? 0 : await OrderNumbers.ReserveAsync(db, placed.Count, cancellationToken);
         foreach (var order in placed)
         {
@@ -151,15 +209,15 @@ public sealed class ImportProcessor(
             db.Orders.Add(order);
             outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
         }
-        tracked.AcceptedOrders += fresh.Count;
-        tracked.AcceptedRows += fresh.Sum(c => c.Order.Rows.Count);
-        tracked.SkippedRows += composed.Where(c => existing.Contains((c.Order.Channel, c.Order.ExternalRef))).Sum(c => c.Order.Rows.Count);
-        foreach (var order in batch.Where(o => o.Problems.Count > 0))
+        tracked.AcceptedOrders += placed.Count;
+        tracked.AcceptedRows += prepared.AcceptedRows;
+        tracked.SkippedRows += prepared.SkippedRows;
+        foreach (var order in prepared.Orders.Where(o => o.Problems.Count > 0))
         {
             db.ImportRejections.AddRange(Rejections(import.Id, order));
             tracked.RejectedRows += order.Rows.Count;
         }
-        tracked.ProcessedRows += batch.Sum(o => o.Rows.Count);
+        tracked.ProcessedRows += prepared.Orders.Sum(o => o.Rows.Count);
         tracked.ProcessedOrders = processedOrders;
         tracked.Error = null;
         db.InsertAddedInBulk();

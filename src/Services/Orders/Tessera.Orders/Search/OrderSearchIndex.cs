@@ -22,12 +22,49 @@ public static class OrderSearchIndex
             rows.Add(row);
         }
 
+        var details = DetailsOf(order);
+        var unchanged = row.DetailsHash == details.Hash;
+        Fill(row, order, details);
+        await db.SaveChangesAsync(cancellationToken);
+        // Most events change only the status: the detail rows and the text stay as they are.
+        if (unchanged)
+            return;
+
+        if (!isNew)
+            await RemoveDetailsAsync(db, row.SearchId, cancellationToken);
+        AddDetails(db, order, row.SearchId, details);
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO order_search_text (rowid, body) VALUES ({0}, {1})", [row.SearchId, details.Text], cancellationToken);
+    }
+
+    /// <summary>
+    /// For bulk loading: adds the search rows of an order not yet indexed, under a search id the caller chose, to be
+    /// written with the rest of the batch; returns the text the caller writes to order_search_text under that id.
+    /// </summary>
+    public static string AddNew(DbContext db, Order order, long searchId)
+    {
+        var details = DetailsOf(order);
+        var row = new OrderSearchRow { OrderId = order.Id, SearchId = searchId };
+        Fill(row, order, details);
+        db.Set<OrderSearchRow>().Add(row);
+        AddDetails(db, order, searchId, details);
+        return details.Text;
+    }
+
+    private sealed record Details(long PlacedAt, List<string> Skus, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Attributes, string Text)
+    {
+        public string Hash { get; } = DetailsHash(PlacedAt, Skus, Tags, Attributes, Text);
+    }
+
+    private static Details DetailsOf(Order order)
+    {
         var tags = OrderComposer.ReadTags(order.Tags);
-        var placedAt = order.PlacedAt.UtcTicks;
-        var skus = order.Lines.Select(l => l.Sku).Distinct().Order(StringComparer.Ordinal).ToList();
-        var attributes = OrderComposer.ReadAttributes(order.Attributes);
-        var text = Text(order, tags);
-        var hash = DetailsHash(placedAt, skus, tags, attributes, text);
+        return new Details(order.PlacedAt.UtcTicks, order.Lines.Select(l => l.Sku).Distinct().Order(StringComparer.Ordinal).ToList(), tags,
+            OrderComposer.ReadAttributes(order.Attributes), Text(order, tags));
+    }
+
+    private static void Fill(OrderSearchRow row, Order order, Details details)
+    {
         row.TenantId = order.TenantId;
         row.Number = order.Number;
         row.Status = order.Status.ToString();
@@ -37,27 +74,21 @@ public static class OrderSearchIndex
         row.GrandTotal = order.Total;
         row.GrandTotalSort = (double)order.Total;
         row.LineCount = order.Lines.Count;
-        row.PlacedAt = placedAt;
+        row.PlacedAt = details.PlacedAt;
         row.PhoneIndex = order.Customer.PhoneIndex;
         row.EmailIndex = order.Customer.EmailIndex;
         row.Tags = order.Tags;
-        var unchanged = row.DetailsHash == hash;
-        row.DetailsHash = hash;
-        await db.SaveChangesAsync(cancellationToken);
-        // Most events change only the status: the detail rows and the text stay as they are.
-        if (unchanged)
-            return;
+        row.DetailsHash = details.Hash;
+    }
 
-        if (!isNew)
-            await RemoveDetailsAsync(db, row.SearchId, cancellationToken);
-        db.Set<OrderSearchSku>().AddRange(skus
-            .Select(sku => new OrderSearchSku { TenantId = order.TenantId, Sku = sku, PlacedAt = placedAt, SearchId = row.SearchId }));
-        db.Set<OrderSearchTag>().AddRange(tags
-            .Select(tag => new OrderSearchTag { TenantId = order.TenantId, Tag = tag, PlacedAt = placedAt, SearchId = row.SearchId }));
-        db.Set<OrderSearchAttribute>().AddRange(attributes
-            .Select(a => new OrderSearchAttribute { TenantId = order.TenantId, Name = a.Key, Value = a.Value, PlacedAt = placedAt, SearchId = row.SearchId }));
-        await db.SaveChangesAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("INSERT INTO order_search_text (rowid, body) VALUES ({0}, {1})", [row.SearchId, text], cancellationToken);
+    private static void AddDetails(DbContext db, Order order, long searchId, Details details)
+    {
+        db.Set<OrderSearchSku>().AddRange(details.Skus
+            .Select(sku => new OrderSearchSku { TenantId = order.TenantId, Sku = sku, PlacedAt = details.PlacedAt, SearchId = searchId }));
+        db.Set<OrderSearchTag>().AddRange(details.Tags
+            .Select(tag => new OrderSearchTag { TenantId = order.TenantId, Tag = tag, PlacedAt = details.PlacedAt, SearchId = searchId }));
+        db.Set<OrderSearchAttribute>().AddRange(details.Attributes
+            .Select(a => new OrderSearchAttribute { TenantId = order.TenantId, Name = a.Key, Value = a.Value, PlacedAt = details.PlacedAt, SearchId = searchId }));
     }
 
     private static string DetailsHash(long placedAt, IEnumerable<string> skus, IEnumerable<string> tags, IReadOnlyDictionary<string, string> attributes, string text)
