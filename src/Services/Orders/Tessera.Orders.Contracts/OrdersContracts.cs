@@ -9,6 +9,15 @@ public enum OrderStatus
 
     /// <summary>Handed to a carrier: nothing about the order can change any more.</summary>
     Dispatched,
+
+    /// <summary>Every shipment was delivered: the order is fulfilled.</summary>
+    Completed,
+
+    /// <summary>Some delivered or dispatched goods came back (a customer return, or a shipment returned to origin).</summary>
+    PartiallyReturned,
+
+    /// <summary>Every shipped unit came back: returned to origin after failed deliveries, or returned by the customer.</summary>
+    Returned,
 }
 
 public enum PaymentStatus
@@ -174,3 +183,21 @@ public sealed record KeyUsageDto(int KeyVersion, int Orders, int ArchivedOrders)
 
 /// <summary>The current personal data key, and whether every order is re-encrypted under it yet.</summary>
 public sealed record PersonalDataStatusDto(int CurrentKeyVersion, IReadOnlyList<KeyUsageDto> Usage, bool ReencryptionDone);
+
+/// <summary>The lines of one shipment to make: what leaves one warehouse for the order.</summary>
+public sealed record RequestedShipmentDto(string Warehouse, IReadOnlyList<OrderedLine> Lines);
+
+/// <summary>
+/// The fulfilment process asks logistics for the order's shipments, one per warehouse the stock is reserved in.
+/// RequestId identifies this request: a later request for the same order (its lines changed before dispatch)
+/// supersedes it, and logistics cancels the shipments of the older request that have not left.
+/// </summary>
+public sealed record ShipmentsRequested(
+    Guid OrderId, long Number, Guid RequestId, IReadOnlyList<RequestedShipmentDto> Shipments, string? ServiceLevel, DateOnly? RequestedDeliveryDate,
+    DateTimeOffset RequestedAt);
+
+/// <summary>Every shipment of the order was delivered: the order is Completed.</summary>
+public sealed record OrderCompleted(Guid OrderId, long Number, DateTimeOffset CompletedAt);
+
+/// <summary>Goods of the order came back: Fully when every shipped unit did (status Returned), else PartiallyReturned.</summary>
+public sealed record OrderReturned(Guid OrderId, long Number, bool Fully, DateTimeOffset ReturnedAt);

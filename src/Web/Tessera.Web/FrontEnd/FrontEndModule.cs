@@ -23,6 +23,8 @@ public static class FrontEndModule
         public const string ManageProducts = "products.manage";
         public const string Sell = "orders.sell";
         public const string ReceiveStock = "inventory.receive";
+        public const string Purchase = "procurement.purchase";
+        public const string Ship = "logistics.ship";
         public const string Administer = "tenant.admin";
     }
 
@@ -33,6 +35,8 @@ public static class FrontEndModule
             .AddPolicy(Policies.ManageProducts, p => p.RequireRole(Roles.Admin, Roles.Purchasing))
             .AddPolicy(Policies.Sell, p => p.RequireRole(Roles.Admin, Roles.Sales))
             .AddPolicy(Policies.ReceiveStock, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
+            .AddPolicy(Policies.Purchase, p => p.RequireRole(Roles.Admin, Roles.Purchasing))
+            .AddPolicy(Policies.Ship, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
         services.AddRazorPages(o =>

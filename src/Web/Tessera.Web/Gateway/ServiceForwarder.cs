@@ -18,7 +18,7 @@ public sealed class ServiceForwarder(
     ILogger<ServiceForwarder> logger)
 {
     public const string ClientName = "gateway";
-    public static readonly IReadOnlySet<string> ForwardedServices = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "catalog", "inventory", "orders" };
+    public static readonly IReadOnlySet<string> ForwardedServices = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "catalog", "inventory", "orders", "procurement", "logistics" };
     private static readonly TimeSpan InternalTokenLifetime = TimeSpan.FromMinutes(1);
 
     private static readonly HashSet<string> SkippedRequestHeaders = new(StringComparer.OrdinalIgnoreCase)

@@ -13,7 +13,7 @@ public sealed record ServiceHealth(string Service, bool Ready, string Detail);
 /// <summary>What the operations page asks every service: is it ready, how far behind are its feeds, what did it park.</summary>
 public sealed class OperationsApi(IHttpClientFactory clients)
 {
-    public static readonly IReadOnlyList<string> Services = ["catalog", "inventory", "orders"];
+    public static readonly IReadOnlyList<string> Services = ["catalog", "inventory", "orders", "procurement", "logistics"];
 
     private HttpClient Client(string service) =>
         Services.Contains(service) ? clients.CreateClient(ServiceClientRegistration.NamedClient(service)) : throw new ArgumentOutOfRangeException(nameof(service));
