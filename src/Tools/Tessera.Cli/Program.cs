@@ -200,6 +200,15 @@ keysRotate.SetAction(async (result, cancellationToken) =>
 });
 root.Subcommands.Add(new Command("keys", "Keys protecting personal data (operators)") { keysStatus, keysRotate });
 
+// check
+var check = new Command("check", "Check the invariants every service keeps (on-hand = ledger, received = purchase-in, one shipment per order line set…)");
+check.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => CheckCommand.RunAsync(api, cancellationToken));
+});
+root.Subcommands.Add(check);
+
 return await root.Parse(args).InvokeAsync();
 
 static async Task<int> Run(Func<Task<int>> action)

@@ -15,6 +15,9 @@ public sealed class OperationsApi(IHttpClientFactory clients)
 {
     public static readonly IReadOnlyList<string> Services = ["catalog", "inventory", "orders", "procurement", "logistics"];
 
+    /// <summary>The services that own invariants (blueprint section 7) and check them at GET /api/&lt;service&gt;/consistency.</summary>
+    public static readonly IReadOnlyList<string> Checked = ["inventory", "procurement", "logistics"];
+
     private HttpClient Client(string service) =>
         Services.Contains(service) ? clients.CreateClient(ServiceClientRegistration.NamedClient(service)) : throw new ArgumentOutOfRangeException(nameof(service));
 
@@ -40,6 +43,9 @@ public sealed class OperationsApi(IHttpClientFactory clients)
 
     public async Task<PagedResult<InboxMessageDto>> ParkedAsync(string service, CancellationToken cancellationToken) =>
         (await Client(service).GetFromJsonAsync<PagedResult<InboxMessageDto>>($"/api/{service}/messaging/parked?pageSize=100", TesseraJson.Options, cancellationToken))!;
+
+    public async Task<ConsistencyReportDto> ConsistencyAsync(string service, CancellationToken cancellationToken) =>
+        (await Client(service).GetFromJsonAsync<ConsistencyReportDto>($"/api/{service}/consistency", TesseraJson.Options, cancellationToken))!;
 
     public async Task<ApiResult<InboxMessageDto>> ResolveAsync(string service, Guid id, bool replay, CancellationToken cancellationToken) =>
         await ApiResult<InboxMessageDto>.ReadAsync(

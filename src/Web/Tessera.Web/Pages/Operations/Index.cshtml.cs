@@ -7,6 +7,8 @@ using Tessera.Web.Services;
 
 namespace Tessera.Web.Pages.Operations;
 
+public sealed record InvariantCard(string Service, Section<ConsistencyReportDto> Report);
+
 public sealed record ServiceCard(string Service, ServiceHealth Health, Section<MessagingStatusDto> Status, Section<PagedResult<InboxMessageDto>> Parked, ApiProblem? Problem);
 
 /// <summary>For administrators: each service's health, how far behind it reads other services' events, and what it parked.</summary>
@@ -19,6 +21,17 @@ public sealed class IndexModel(OperationsApi operations) : PageModel
 
     public async Task<IActionResult> OnGetCardAsync(string service, CancellationToken cancellationToken) =>
         OperationsApi.Services.Contains(service) ? Partial("_ServiceCard", await LoadAsync(service, null, cancellationToken)) : NotFound();
+
+    /// <summary>Checking reads whole ledgers, so it runs when asked ("Check now"), not on every visit of the page.</summary>
+    public async Task<IActionResult> OnGetInvariantsAsync(CancellationToken cancellationToken)
+    {
+        var cards = await Task.WhenAll(OperationsApi.Checked.Select(service => CheckAsync(service, cancellationToken)));
+        return Partial("_Invariants", cards);
+    }
+
+    private async Task<InvariantCard> CheckAsync(string service, CancellationToken cancellationToken) =>
+        new(service, await Section<ConsistencyReportDto>.LoadAsync(() => operations.ConsistencyAsync(service, cancellationToken),
+            "/operations?handler=Invariants"));
 
     public Task<IActionResult> OnPostReplayAsync(string service, Guid id, CancellationToken cancellationToken) => ResolveAsync(service, id, replay: true, cancellationToken);
 
