@@ -59,8 +59,9 @@ public sealed record SearchHit(long SearchId, OrderSummaryDto Order, string Sort
 
 /// <summary>
 /// The search query over one store (the live database or the archive). Each page is one query that a single index
-/// serves, stopping after the page: a SKU, tag or attribute filter drives from its own table (ordered by placed_at),
-/// free text from the trigram index (its newest <see cref="TextHitLimit"/> matches), everything else from order_search.
+/// serves, stopping after the page: an order number, phone or e-mail from its own index, a SKU, tag or attribute
+/// filter from its own table (ordered by placed_at), free text from the trigram index (its newest
+/// <see cref="TextHitLimit"/> matches), everything else from order_search.
 /// Paging is keyset on (sort value, search id), so page 1,000 costs what page 1 costs.
 /// </summary>
 public static class OrderSearchQuery
@@ -70,6 +71,39 @@ public static class OrderSearchQuery
 
     public static async Task<(List<SearchHit> Hits, bool TextTruncated)> RunAsync(DbContext db, SearchCriteria criteria, SearchCursor? after, bool archived,
         CancellationToken cancellationToken)
+    {
+        var (sql, parameters) = Build(criteria, after, archived);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                command.Parameters.Add(parameter);
+            }
+            var hits = new List<SearchHit>();
+            var truncated = false;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                hits.Add(Read(reader, archived));
+                truncated = reader.GetInt64(12) > TextHitLimit;
+            }
+            return (hits, truncated);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The statement of one page of a search over one store, and its parameters.</summary>
+    public static (string Sql, IReadOnlyList<(string Name, object Value)> Parameters) Build(SearchCriteria criteria, SearchCursor? after, bool archived)
     {
         var parameters = new List<(string Name, object Value)> { ("@tenant", criteria.Tenant) };
         string Parameter(object value)
@@ -100,6 +134,15 @@ public static class OrderSearchQuery
                 .Append(Parameter(Phrase(criteria.Text))).Append(" ORDER BY rowid DESC LIMIT ").Append(TextHitLimit + 1).Append(") ");
             driving = "hits JOIN order_search s ON s.search_id = hits.id";
         }
+        // An exact order number, phone or e-mail matches a handful of rows: its own index drives, and the few rows are
+        // sorted. Left to itself the planner walks the sort index instead (no LIMIT stops early when only rare rows
+        // match), which at a million orders reads the whole table.
+        else if (criteria.Number is not null)
+            driving = "order_search s INDEXED BY ix_order_search_number";
+        else if (criteria.PhoneIndex is not null)
+            driving = "order_search s INDEXED BY ix_order_search_phone";
+        else if (criteria.EmailIndex is not null)
+            driving = "order_search s INDEXED BY ix_order_search_email";
         else if (criteria.Sku is not null && byPlacedAt)
         {
             driving = "order_search_skus d JOIN order_search s ON s.search_id = d.search_id";
@@ -138,7 +181,10 @@ public static class OrderSearchQuery
             where.Add($"s.phone_index = {Parameter(criteria.PhoneIndex)}");
         if (criteria.EmailIndex is not null)
             where.Add($"s.email_index = {Parameter(criteria.EmailIndex)}");
-        if (after is not null && KeysetCondition(after, archived, sortColumn, descending, Parameter) is { } keyset)
+        // A SKU, tag or attribute table drives in its own (placed_at, search_id) order, which equals the order's: sorting
+        // and paging on its columns lets SQLite stop after the page instead of walking every order by date.
+        var key = drivenBy is "order_search_skus" or "order_search_tags" or "order_search_attributes" ? "d" : "s";
+        if (after is not null && KeysetCondition(after, archived, key, sortColumn, descending, Parameter) is { } keyset)
             where.Add(keyset);
 
         var direction = descending ? "DESC" : "ASC";
@@ -147,42 +193,16 @@ public static class OrderSearchQuery
             .Append(criteria.Text is null ? ", 0" : ", (SELECT count(*) FROM hits)")
             .Append(" FROM ").Append(driving ?? "order_search s")
             .Append(" WHERE ").Append(string.Join(" AND ", where))
-            .Append(" ORDER BY s.").Append(sortColumn).Append(' ').Append(direction).Append(", s.search_id ").Append(direction)
+            .Append(" ORDER BY ").Append(key).Append('.').Append(sortColumn).Append(' ').Append(direction)
+            .Append(", ").Append(key).Append(".search_id ").Append(direction)
             .Append(" LIMIT ").Append(criteria.Limit + 1);
-
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql.ToString();
-            foreach (var (name, value) in parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
-            var hits = new List<SearchHit>();
-            var truncated = false;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                hits.Add(Read(reader, archived));
-                truncated = reader.GetInt64(12) > TextHitLimit;
-            }
-            return (hits, truncated);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return (sql.ToString(), parameters);
     }
 
     /// <summary>
     /// Rows after the cursor in the merged order of both stores: by sort value, then live before archive, then search id.
     /// </summary>
-    private static string? KeysetCondition(SearchCursor after, bool archived, string column, bool descending, Func<object, string> parameter)
+    private static string? KeysetCondition(SearchCursor after, bool archived, string table, string column, bool descending, Func<object, string> parameter)
     {
         // Boxed one by one: a conditional expression of double and long would make both a double, and ticks beyond a
         // double's 53 bits would be rounded, moving the cursor onto a neighbouring order.
@@ -192,9 +212,9 @@ public static class OrderSearchQuery
         var (beyond, notBeyond) = descending ? ("<", "<=") : (">", ">=");
         var v = parameter(value);
         if (after.Archived == archived)
-            return $"(s.{column}, s.search_id) {beyond} ({v}, {parameter(after.Id)})";
+            return $"({table}.{column}, {table}.search_id) {beyond} ({v}, {parameter(after.Id)})";
         // The cursor sits in the other store. Live rows come before archived ones among equal sort values.
-        return archived ? $"s.{column} {notBeyond} {v}" : $"s.{column} {beyond} {v}";
+        return archived ? $"{table}.{column} {notBeyond} {v}" : $"{table}.{column} {beyond} {v}";
     }
 
     private static SearchHit Read(DbDataReader reader, bool archived)
