@@ -9,9 +9,11 @@ using Tessera.Testing;
 namespace Tessera.Logistics.Tests;
 
 /// <summary>Logistics in-process, with inventory's warehouse lookup answered by a stub.</summary>
-public sealed class LogisticsFactory : ServiceFactory<Program, LogisticsDbContext>
+public sealed class LogisticsFactory : LogisticsFactoryBase;
+
+public abstract class LogisticsFactoryBase : ServiceFactory<Program, LogisticsDbContext>
 {
-    public LogisticsFactory() => Inventory = new StubHandler(request =>
+    protected LogisticsFactoryBase() => Inventory = new StubHandler(request =>
     {
         var code = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath.Split('/').Last());
         return Warehouses.ContainsKey(code)
