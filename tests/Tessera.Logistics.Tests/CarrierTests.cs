@@ -92,7 +92,7 @@ public sealed class CarrierTests(LogisticsFactory factory) : IClassFixture<Logis
     public async Task A_replayed_create_answers_the_same_secret_and_creates_one_carrier()
     {
         var logistics = new Logistics(factory);
-        var body = new { code = "IDEM", name = "Idem", trackingUrlTemplate = "https://x.example/{waybill}", serviceLevels = new[] { "standard" } };
+        var body = new CarrierBody("IDEM", "Idem", "https://x.example/{waybill}", ["standard"]);
 
         var first = await (await logistics.Admin.PostJsonAsync("/api/logistics/carriers", body, "carrier-key")).ReadAsync<CarrierSecretDto>();
         var second = await logistics.Admin.PostJsonAsync("/api/logistics/carriers", body, "carrier-key");
@@ -100,6 +100,16 @@ public sealed class CarrierTests(LogisticsFactory factory) : IClassFixture<Logis
         second.Headers.GetValues("Idempotent-Replayed").Single().ShouldBe("true");
         (await second.ReadAsync<CarrierSecretDto>()).WebhookSecret.ShouldBe(first.WebhookSecret);
         (await factory.QueryAsync(logistics.Tenant, db => db.Carriers.CountAsync())).ShouldBe(1);
+        // The stored answer of the key never holds the secret in plain text.
+        (await factory.QueryAsync(logistics.Tenant, db => db.IdempotencyRecords.SingleAsync(r => r.Key == "carrier-key"))).ResponseBody.ShouldNotContain("whsec_");
+
+        var otherBody = await logistics.Admin.PostJsonAsync("/api/logistics/carriers", body with { Name = "Other" }, "carrier-key");
+        (await logistics.Admin.PostJsonAsync("/api/logistics/carriers/IDEM/rotate-secret", new { })).EnsureSuccessStatusCode();
+        var afterRotation = await logistics.Admin.PostJsonAsync("/api/logistics/carriers", body, "carrier-key");
+
+        otherBody.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        afterRotation.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await afterRotation.Content.ReadAsStringAsync()).ShouldNotContain("whsec_");
     }
 
     [Fact]
@@ -109,3 +119,6 @@ public sealed class CarrierTests(LogisticsFactory factory) : IClassFixture<Logis
         SchemaAssert.MatchesModel(scope.ServiceProvider.GetRequiredService<LogisticsDbContext>());
     }
 }
+
+/// <summary>A carrier creation body, as the API takes it.</summary>
+public sealed record CarrierBody(string Code, string Name, string TrackingUrlTemplate, string[] ServiceLevels);

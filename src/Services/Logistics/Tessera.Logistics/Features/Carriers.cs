@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -8,6 +10,7 @@ using Tessera.Logistics.Domain;
 using Tessera.ServiceDefaults.Api;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Idempotency;
+using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Tenancy;
 using Tessera.ServiceDefaults.Validation;
@@ -93,44 +96,82 @@ public static class Carriers
             .WithSummary("Replace the carrier's webhook secret: the answer holds the new one, the old one stops working at once.");
     }
 
-    private static Task<IResult> Create(
+    private const string CreateScope = "logistics.create-carrier";
+
+    /// <summary>
+    /// Idempotent like every create, but by hand: the platform's replay stores the whole answer, and this answer holds the
+    /// secret, which must never sit in plain text in the database. The stored answer leaves it out; a replay decrypts it
+    /// from the carrier — unless it was rotated since, when the first answer's secret no longer works anyway.
+    /// </summary>
+    private static async Task<IResult> Create(
         CreateRequest request,
         [FromHeader(Name = IdempotentRequests.HeaderName)] string? idempotencyKey,
+        HttpResponse response,
         LogisticsDbContext db,
         ITenantContext tenant,
         WebhookSecrets secrets,
-        IdempotentRequests idempotency,
         TimeProvider clock,
-        CancellationToken cancellationToken) =>
-        idempotency.ExecuteAsync(db, "logistics.create-carrier", idempotencyKey, request, async ct =>
+        CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is { Length: 0 or > 200 })
+            return Problems.Validation(IdempotentRequests.HeaderName, $"{IdempotentRequests.HeaderName} must be 1 to 200 characters.");
+        var code = Carrier.NormalizeCode(request.Code);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, TesseraJson.Options)));
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        if (idempotencyKey is not null
+            && await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Scope == CreateScope && r.Key == idempotencyKey, cancellationToken) is { } earlier)
         {
-            var code = Carrier.NormalizeCode(request.Code);
-            if (await db.Carriers.AnyAsync(c => c.Code == code, ct))
-                return IdempotentOutcome.Refused(Problems.Conflict("Carrier code already exists",
-                    $"A carrier with code '{code}' already exists. Change it with PUT /api/logistics/carriers/{code}.",
-                    new Dictionary<string, object?> { ["code"] = code }));
-            if (request.IsDefault)
-                await ClearDefaultAsync(db, ct);
+            if (earlier.RequestHash != hash)
+                return Problems.Unprocessable("Idempotency-Key reused with a different request",
+                    $"The {IdempotentRequests.HeaderName} '{idempotencyKey}' was already used for a different request body. Use a new key for a new request.");
+            var created = await db.Carriers.AsNoTracking().FirstAsync(c => c.Code == code, cancellationToken);
+            if (created.SecretRotatedAt is not null)
+                return Problems.Conflict("The secret was rotated since",
+                    $"Carrier {code} was created with this key, but its webhook secret was rotated since: the first one no longer works. " +
+                    "An administrator can rotate it again to get a new one.");
+            response.Headers["Idempotent-Replayed"] = "true";
+            return TypedResults.Created(earlier.Location, new CarrierSecretDto(ToDto(created), secrets.Unprotect(created.WebhookSecret, tenant.TenantId!)));
+        }
 
-            var now = clock.GetUtcNow();
-            var secret = WebhookSecrets.Generate();
-            var carrier = new Carrier
+        if (await db.Carriers.AnyAsync(c => c.Code == code, cancellationToken))
+            return Problems.Conflict("Carrier code already exists",
+                $"A carrier with code '{code}' already exists. Change it with PUT /api/logistics/carriers/{code}.",
+                new Dictionary<string, object?> { ["code"] = code });
+        if (request.IsDefault)
+            await ClearDefaultAsync(db, cancellationToken);
+
+        var now = clock.GetUtcNow();
+        var secret = WebhookSecrets.Generate();
+        var carrier = new Carrier
+        {
+            Id = Guid.CreateVersion7(),
+            Code = code,
+            Name = request.Name.Trim(),
+            TrackingUrlTemplate = request.TrackingUrlTemplate.Trim(),
+            ServiceLevels = Carrier.LevelsJson(request.ServiceLevels!),
+            IsDefault = request.IsDefault,
+            WebhookSecret = secrets.Protect(secret, tenant.TenantId!),
+            Version = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Carriers.Add(carrier);
+        var location = $"/api/logistics/carriers/{code}";
+        if (idempotencyKey is not null)
+            db.IdempotencyRecords.Add(new IdempotencyRecord
             {
-                Id = Guid.CreateVersion7(),
-                Code = code,
-                Name = request.Name.Trim(),
-                TrackingUrlTemplate = request.TrackingUrlTemplate.Trim(),
-                ServiceLevels = Carrier.LevelsJson(request.ServiceLevels!),
-                IsDefault = request.IsDefault,
-                WebhookSecret = secrets.Protect(secret, tenant.TenantId!),
-                Version = 1,
+                Scope = CreateScope,
+                Key = idempotencyKey,
+                RequestHash = hash,
+                StatusCode = StatusCodes.Status201Created,
+                ResponseBody = JsonSerializer.Serialize(ToDto(carrier), TesseraJson.Options),
+                Location = location,
                 CreatedAt = now,
-                UpdatedAt = now,
-            };
-            db.Carriers.Add(carrier);
-            // The secret is in the answer that an Idempotency-Key replays: a client that lost the first answer gets it again.
-            return IdempotentOutcome.Created($"/api/logistics/carriers/{code}", new CarrierSecretDto(ToDto(carrier), secret));
-        }, cancellationToken);
+            });
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Created(location, new CarrierSecretDto(ToDto(carrier), secret));
+    }
 
     private static async Task<Ok<List<CarrierDto>>> List(LogisticsDbContext db, CancellationToken cancellationToken)
     {

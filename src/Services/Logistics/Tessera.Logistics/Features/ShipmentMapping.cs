@@ -17,6 +17,7 @@ public static class ShipmentMapping
             .Where(t => t.ShipmentId == shipment.Id)
             .OrderBy(t => t.OccurredAt).ThenBy(t => t.Id)
             .ToListAsync(cancellationToken);
+        // In the order things were recorded (a carrier's clock may disagree with the warehouse's).
         var history = shipment.History.Count > 0
             ? shipment.History
             : await db.Set<ShipmentHistoryEntry>().AsNoTracking().Where(h => h.ShipmentId == shipment.Id).ToListAsync(cancellationToken);
@@ -39,7 +40,7 @@ public static class ShipmentMapping
             shipment.FailureReason,
             shipment.Lines.OrderBy(l => l.LineNo).Select(l => new ShipmentLineDto(l.Sku, l.Quantity)).ToList(),
             shipment.Packages.OrderBy(p => p.PackageNo).Select(p => new PackageDto(p.PackageNo, p.WeightKg, p.LengthCm, p.WidthCm, p.HeightCm)).ToList(),
-            history.OrderBy(h => h.At).ThenBy(h => h.Id).Select(h => new ShipmentHistoryDto(h.Status, h.At, h.By, h.Note)).ToList(),
+            history.OrderBy(h => h.Id).Select(h => new ShipmentHistoryDto(h.Status, h.At, h.By, h.Note)).ToList(),
             tracking.Select(t => new TrackingEventDto(t.EventId, t.Status.ToString(), t.OccurredAt, t.Location, t.Reason, t.ReceivedAt,
                 t.Outcome == TrackingOutcomes.Applied, t.Note)).ToList(),
             shipment.AllowedActions,
