@@ -59,21 +59,22 @@ public static class Consistency
 
     private static async Task<InvariantResultDto> WithinRequestedAsync(LogisticsDbContext db, CancellationToken cancellationToken)
     {
-        var requested = await (
+        // Summed per (order, SKU) in SQL (exact decimal sums): only the pairs travel, not every line.
+        var asked = (await (
                 from line in db.RequestLines.AsNoTracking()
                 join request in db.Requests.AsNoTracking() on new { line.OrderId, line.RequestId } equals new { request.OrderId, request.RequestId }
                 where request.Outcome == RequestOutcome.Accepted
-                select new { line.OrderId, line.Sku, line.Quantity })
-            .ToListAsync(cancellationToken);
-        var shipped = await (
+                group line by new { line.OrderId, line.Sku } into g
+                select new { g.Key.OrderId, g.Key.Sku, Quantity = g.Sum(l => l.Quantity) })
+            .ToListAsync(cancellationToken)).ToDictionary(a => (a.OrderId, a.Sku), a => a.Quantity);
+        var carried = await (
                 from line in db.ShipmentLines.AsNoTracking()
                 join shipment in db.Shipments.AsNoTracking() on line.ShipmentId equals shipment.Id
                 where Shipment.ActiveStatuses.Contains(shipment.Status)
-                select new { shipment.OrderId, shipment.OrderNumber, line.Sku, line.Quantity })
+                group line by new { shipment.OrderId, shipment.OrderNumber, line.Sku } into g
+                select new { g.Key, Quantity = g.Sum(l => l.Quantity) })
             .ToListAsync(cancellationToken);
 
-        var asked = requested.GroupBy(l => (l.OrderId, l.Sku)).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
-        var carried = shipped.GroupBy(l => (l.OrderId, l.OrderNumber, l.Sku)).Select(g => (g.Key, Quantity: g.Sum(l => l.Quantity))).ToList();
         var violations = carried
             .Select(c => (c.Key, c.Quantity, Asked: asked.GetValueOrDefault((c.Key.OrderId, c.Key.Sku))))
             .Where(c => c.Quantity > c.Asked)
