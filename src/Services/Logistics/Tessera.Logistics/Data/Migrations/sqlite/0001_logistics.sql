@@ -53,6 +53,9 @@ CREATE UNIQUE INDEX ux_shipments_tenant_carrier_waybill ON shipments (tenant_id,
 CREATE INDEX ix_shipments_tenant_created ON shipments (tenant_id, created_at);
 CREATE INDEX ix_shipments_tenant_status_created ON shipments (tenant_id, status, created_at);
 CREATE INDEX ix_shipments_tenant_warehouse_created ON shipments (tenant_id, warehouse, created_at);
+CREATE INDEX ix_shipments_tenant_carrier_created ON shipments (tenant_id, carrier, created_at);
+-- The list's search finds a shipment by its waybill whatever the carrier.
+CREATE INDEX ix_shipments_tenant_waybill ON shipments (tenant_id, waybill_number) WHERE waybill_number IS NOT NULL;
 
 -- Quantities are exact decimals stored as text.
 CREATE TABLE shipment_lines (
