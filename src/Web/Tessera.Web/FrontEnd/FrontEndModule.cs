@@ -74,6 +74,7 @@ public static class FrontEndModule
         services.AddServiceClient<CatalogApi>("catalog");
         services.AddServiceClient<InventoryApi>("inventory");
         services.AddServiceClient<OrdersApi>("orders");
+        services.AddServiceClient<LogisticsApi>("logistics");
         services.AddOrderUploads();
         foreach (var service in OperationsApi.Services)
             services.AddNamedServiceClient(service);

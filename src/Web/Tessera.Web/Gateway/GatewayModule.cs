@@ -22,6 +22,7 @@ public static class GatewayModule
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.MapTrackingWebhooks();
         app.Map("/api/{service}/{**rest}", (HttpContext context, string service, ServiceForwarder forwarder) => forwarder.ForwardAsync(context, service))
             .RequireRateLimiting(RateLimits.Api)
             .ExcludeFromDescription();
