@@ -33,6 +33,20 @@ public sealed class ProcurementApi(HttpClient client)
         return (id, order.GetProperty("number").GetString()!);
     }
 
+    public async Task PriceAsync(Guid supplierId, string sku, decimal unitPrice)
+    {
+        var response = await client.PostJsonAsync($"/api/procurement/suppliers/{supplierId}/prices", new { prices = new[] { new { sku, unitPrice } } });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Receives everything on the first line of an order; returns the receipt's id.</summary>
+    public async Task<Guid> ReceiveAsync(Guid orderId, decimal quantity)
+    {
+        var response = await client.PostJsonAsync($"/api/procurement/purchase-orders/{orderId}/receipts", new { lines = new[] { new { lineNo = 1, acceptedQuantity = quantity } } });
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.ReadAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
     public async Task<string> StatusAsync(Guid orderId) =>
         (await client.GetFromJsonAsync<JsonElement>($"/api/procurement/purchase-orders/{orderId}", TesseraJson.Options)).GetProperty("status").GetString()!;
 }

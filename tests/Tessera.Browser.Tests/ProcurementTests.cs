@@ -68,4 +68,73 @@ public sealed class ProcurementTests(BrowserFixture fixture)
 
         (await procurement.StatusAsync(orderId)).ShouldBe("Received");
     }
+
+    [Fact]
+    public async Task Create_a_purchase_order_priced_from_the_supplier_and_approve_it()
+    {
+        var procurement = new ProcurementApi(Api.Client);
+        var sku = await Api.ProductAsync("Arabica beans 1kg");
+        var warehouse = await Api.WarehouseAsync("Can Tho DC");
+        var supplierName = "Highland Beans " + Api.Unique("S");
+        var supplier = await procurement.SupplierAsync(supplierName);
+        await procurement.PriceAsync(supplier, sku, 250_000m);
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync();
+
+        await page.StepsAsync(async () =>
+        {
+            await page.GotoAsync("/procurement");
+            await page.GetByTestId("new-purchase-order").ClickAsync();
+            await page.GetByLabel("Supplier", new() { Exact = true }).SelectOptionAsync(supplier.ToString());
+            await page.GetByLabel("Deliver to warehouse").SelectOptionAsync(warehouse);
+            await page.GetByLabel("SKU").FillAsync(sku);
+            await page.GetByLabel("SKU").PressAsync("Tab");
+            await Assertions.Expect(page.GetByText("Arabica beans 1kg")).ToBeVisibleAsync();
+            await page.GetByLabel("Quantity").FillAsync("12");
+            await page.GetByLabel("Tax %").FillAsync("10");
+            await page.GetByTestId("save-purchase-order").ClickAsync();
+
+            await page.WaitForURLAsync(new Regex("/procurement/orders/[0-9a-f-]{36}$"));
+            await Assertions.Expect(page.GetByTestId("po-status")).ToHaveTextAsync("Draft");
+            await Assertions.Expect(page.GetByTestId("po-total")).ToHaveTextAsync("₫3,300,000");
+            await page.GetByTestId("approve-purchase-order").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("po-status")).ToHaveTextAsync("Approved");
+            await Assertions.Expect(page.GetByTestId("po-history")).ToContainTextAsync("Approved");
+        });
+    }
+
+    [Fact]
+    public async Task Return_received_goods_to_the_supplier_and_follow_the_return()
+    {
+        var procurement = new ProcurementApi(Api.Client);
+        var sku = await Api.ProductAsync("Fish sauce 500ml");
+        var warehouse = await Api.WarehouseAsync("Hai Phong DC");
+        var supplier = await procurement.SupplierAsync("Phu Quoc Sauces");
+        var (orderId, _) = await procurement.ApprovedOrderAsync(supplier, warehouse, (sku, 20m, 30_000m));
+        var receipt = await procurement.ReceiveAsync(orderId, 20m);
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync();
+
+        await page.StepsAsync(async () =>
+        {
+            await page.GotoAsync($"/procurement/receipts/{receipt}");
+            await page.GetByTestId("return-from-receipt").ClickAsync();
+            await page.GetByLabel($"Return now, {sku}").FillAsync("25");
+            await page.GetByLabel("Reason").FillAsync("Leaking bottles");
+            await page.GetByTestId("prepare-return").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-field='lines[0].quantity']")).ToContainTextAsync("Only 20");
+
+            await page.GetByLabel($"Return now, {sku}").FillAsync("5");
+            await page.GetByTestId("prepare-return").ClickAsync();
+            await page.WaitForURLAsync(new Regex("/procurement/returns/[0-9a-f-]{36}$"));
+            await Assertions.Expect(page.GetByTestId("return-status")).ToHaveTextAsync("Draft");
+            await page.GetByTestId("ship-return").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("return-status")).ToHaveTextAsync(new Regex("Shipped|Completed|Refused"));
+
+            await page.GotoAsync("/procurement/returns");
+            await Assertions.Expect(page.GetByTestId("return-table")).ToContainTextAsync("Leaking bottles");
+            await page.GotoAsync($"/procurement/orders/{orderId}");
+            await Assertions.Expect(page.GetByTestId("po-lines").Locator("tbody tr td").Nth(9)).ToHaveTextAsync("5");
+        });
+    }
 }
