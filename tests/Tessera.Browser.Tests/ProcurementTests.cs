@@ -137,4 +137,60 @@ public sealed class ProcurementTests(BrowserFixture fixture)
             await Assertions.Expect(page.GetByTestId("po-lines").Locator("tbody tr td").Nth(9)).ToHaveTextAsync("5");
         });
     }
+
+    [Fact]
+    public async Task Create_and_edit_a_supplier_add_its_price_and_edit_a_draft_in_the_pages()
+    {
+        var sku = await Api.ProductAsync("Lotus tea 100g");
+        var warehouse = await Api.WarehouseAsync("Hue DC");
+        var code = Api.Unique("LOTUS");
+        var page = await fixture.NewPageAsync();
+        await page.SignInAsync();
+
+        await page.StepsAsync(async () =>
+        {
+            await page.GotoAsync("/procurement/suppliers");
+            await page.GetByTestId("new-supplier").ClickAsync();
+            await page.GetByLabel("Code", new() { Exact = true }).FillAsync(code);
+            await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Tay Ho Lotus");
+            await page.GetByLabel("Contact name").FillAsync("Nguyen Thi Hoa");
+            await page.GetByLabel("Phone").FillAsync("0912 345 678");
+            await page.GetByLabel("E-mail").FillAsync("not-an-email");
+            await page.GetByTestId("save-supplier").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-field='contact.email']")).ToBeVisibleAsync();
+            await page.GetByLabel("E-mail").FillAsync("hoa@tayho.vn");
+            await page.GetByTestId("save-supplier").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync($"Supplier {code} was created.");
+
+            await page.GetByLabel("Payment terms (days)").FillAsync("45");
+            await page.GetByTestId("save-supplier").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("notice")).ToContainTextAsync("was saved");
+            await Assertions.Expect(page.GetByLabel("Payment terms (days)")).ToHaveValueAsync("45");
+            await Assertions.Expect(page.GetByLabel("Phone")).ToHaveValueAsync("0912 345 678");
+
+            await page.GotoAsync("/procurement/prices");
+            await page.GetByLabel("Supplier", new() { Exact = true }).Last.SelectOptionAsync(new SelectOptionValue { Label = $"Tay Ho Lotus ({code}, VND)" });
+            await page.GetByLabel("SKU", new() { Exact = true }).FillAsync(sku);
+            await page.GetByLabel("Unit price", new() { Exact = true }).FillAsync("42000");
+            await page.GetByTestId("save-prices").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("price-table")).ToContainTextAsync("Lotus tea 100g");
+            await Assertions.Expect(page.GetByTestId("price-table")).ToContainTextAsync("₫42,000");
+
+            await page.GotoAsync("/procurement/orders/new");
+            await page.GetByLabel("Supplier", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = $"Tay Ho Lotus ({code}, VND)" });
+            await page.GetByLabel("Deliver to warehouse").SelectOptionAsync(warehouse);
+            await page.GetByLabel("SKU").FillAsync(sku);
+            await page.GetByLabel("Quantity").FillAsync("3");
+            await page.GetByTestId("save-purchase-order").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("po-total")).ToHaveTextAsync("₫126,000");
+            await page.GetByTestId("edit-purchase-order").ClickAsync();
+            await page.GetByLabel("Quantity").FillAsync("5");
+            await page.GetByTestId("save-purchase-order").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("po-total")).ToHaveTextAsync("₫210,000");
+
+            await page.GotoAsync("/procurement/suggestions");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Purchasing" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("unavailable")).ToHaveCountAsync(0);
+        });
+    }
 }

@@ -124,3 +124,56 @@ public sealed class ProcurementPagesTests(ProcurementPagesFactory factory) : ICl
         approve.Headers.Location!.ToString().ShouldContain("/denied");
     }
 }
+
+/// <summary>The purchasing pages with data from procurement, while the catalog and inventory are down.</summary>
+public sealed class ProcurementPagesWithDataTests(ProcurementUpFactory factory) : IClassFixture<ProcurementUpFactory>
+{
+    private async Task<HttpClient> SignedInAsync()
+    {
+        var browser = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var form = await browser.GetStringAsync("/signin");
+        var token = Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Tenant"] = "demo", ["Username"] = "admin", ["Password"] = ProcurementUpFactory.AdminPassword, ["__RequestVerificationToken"] = token,
+        }));
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        return browser;
+    }
+
+    [Theory]
+    [InlineData("/procurement", new[] { "PO-000042", "Highland Beans", "Partially received", "warehouses are shown by code" })]
+    [InlineData("/procurement/suppliers", new[] { "BEANS", "Le Thi Mai", "0903111222", "30 days" })]
+    [InlineData("/procurement/suppliers/0196a3c4-0000-7000-8000-0000000000a1", new[] { "value=\"mai@beans.vn\"", "value=\"5 Le Loi\"", "Save supplier" })]
+    [InlineData("/procurement/prices", new[] { "COF-1", "₫250,000", "Preferred", "product names will show when it is back", "Add prices" })]
+    [InlineData("/procurement/orders/0196a3c4-0000-7000-8000-0000000000b1", new[] { "PO-000042", "Quote 7", "Goods receipt GR-000007", "10% · ₫250,000", "Close purchase order", "Receive goods" })]
+    [InlineData("/procurement/orders/0196a3c4-0000-7000-8000-0000000000b1/receive", new[] { "Accepted, line 1", "Over-receipt tolerance 5 %", "Record receipt" })]
+    [InlineData("/procurement/receipts", new[] { "GR-000007", "PO-000042", "Posted to inventory", "Return goods" })]
+    [InlineData("/procurement/receipts/0196a3c4-0000-7000-8000-0000000000c1", new[] { "Torn bag", "DN-991", "SR-000003" })]
+    [InlineData("/procurement/returns", new[] { "SR-000003", "Mouldy beans", "Refused", "in stock 1" })]
+    [InlineData("/procurement/returns/0196a3c4-0000-7000-8000-0000000000d1", new[] { "Inventory could not issue the goods", "₫500,000", "GR-000007" })]
+    [InlineData("/procurement/returns/new?receiptId=0196a3c4-0000-7000-8000-0000000000c1", new[] { "Return now, COF-1", "goods receipt GR-000007" })]
+    [InlineData("/procurement/suggestions", new[] { "COF-1", "PO-000042", "No supplier sells it", "Add a supplier price", "Dismiss" })]
+    [InlineData("/procurement/orders/new", new[] { "Inventory is unavailable — retrying", "the form comes back when inventory does" })]
+    public async Task A_page_shows_procurements_data_and_works_without_catalog_and_inventory(string path, string[] expected)
+    {
+        var browser = await SignedInAsync();
+
+        var response = await browser.GetAsync(path);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, path);
+        var html = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        foreach (var text in expected)
+            html.ShouldContain(text, Case.Sensitive, path);
+        html.ShouldNotContain("Procurement is unavailable");
+    }
+
+    [Fact]
+    public async Task A_record_procurement_does_not_have_is_a_404_page()
+    {
+        var browser = await SignedInAsync();
+
+        (await browser.GetAsync("/procurement/orders/0196a3c4-0000-7000-8000-0000000000ff")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await browser.GetAsync("/procurement/suppliers/0196a3c4-0000-7000-8000-0000000000ff")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}
