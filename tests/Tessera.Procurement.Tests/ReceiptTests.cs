@@ -177,4 +177,19 @@ public sealed class ReceiptTests(ProcurementFactory factory) : IClassFixture<Pro
         receiveClosed.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await factory.PublishedAsync<PurchaseOrderClosed>()).Where(e => e.PurchaseOrderId == order.Id).ShouldHaveSingleItem().Number.ShouldBe(order.Number);
     }
+
+    [Fact]
+    public async Task Parallel_receipts_on_one_line_never_receive_more_than_allowed()
+    {
+        var order = await _buyer.ApprovedAsync((_buyer.Sku(), 10m, 1m));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _buyer.ReceiveAsync(order.Id, [new { lineNo = 1, acceptedQuantity = 2m }])));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(5);
+        responses.Count(r => r.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Conflict).ShouldBe(7);
+        var after = await _buyer.OrderAsync(order.Id);
+        (after.Status, after.Lines[0].ReceivedQuantity).ShouldBe((PurchaseOrderStatus.Received, 10m));
+        var receipts = await _buyer.PageAsync<GoodsReceiptDto>($"/api/procurement/receipts?purchaseOrderId={order.Id}");
+        receipts.Items.Select(r => r.Number).Distinct().Count().ShouldBe(5);
+    }
 }

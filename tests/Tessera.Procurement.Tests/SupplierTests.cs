@@ -34,6 +34,7 @@ public sealed class SupplierTests(ProcurementFactory factory) : IClassFixture<Pr
         byPhone.Items.ShouldHaveSingleItem().Id.ShouldBe(created.Id);
         byEmail.Items.ShouldHaveSingleItem().Id.ShouldBe(created.Id);
         nobody.Items.ShouldBeEmpty();
+        (await new Buyer(factory, "globex").PageAsync<SupplierDto>($"/api/procurement/suppliers?phone={phone}")).Items.ShouldBeEmpty();
     }
 
     [Fact]
