@@ -24,6 +24,9 @@ public static class FrontEndModule
         public const string Sell = "orders.sell";
         public const string ReceiveStock = "inventory.receive";
         public const string Purchase = "procurement.purchase";
+
+        /// <summary>Receiving goods against purchase orders and sending them back: purchasing, and the warehouse people at the door.</summary>
+        public const string ReceivePurchases = "procurement.receive";
         public const string Ship = "logistics.ship";
         public const string Administer = "tenant.admin";
     }
@@ -36,6 +39,7 @@ public static class FrontEndModule
             .AddPolicy(Policies.Sell, p => p.RequireRole(Roles.Admin, Roles.Sales))
             .AddPolicy(Policies.ReceiveStock, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
             .AddPolicy(Policies.Purchase, p => p.RequireRole(Roles.Admin, Roles.Purchasing))
+            .AddPolicy(Policies.ReceivePurchases, p => p.RequireRole(Roles.Admin, Roles.Purchasing, Roles.Warehouse))
             .AddPolicy(Policies.Ship, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
@@ -51,6 +55,11 @@ public static class FrontEndModule
             o.Conventions.AuthorizePage("/Orders/Edit", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Attributes", Policies.Administer);
             o.Conventions.AuthorizePage("/Inventory/Receive", Policies.ReceiveStock);
+            o.Conventions.AuthorizePage("/Procurement/NewSupplier", Policies.Purchase);
+            o.Conventions.AuthorizePage("/Procurement/NewOrder", Policies.Purchase);
+            o.Conventions.AuthorizePage("/Procurement/EditOrder", Policies.Purchase);
+            o.Conventions.AuthorizePage("/Procurement/Receive", Policies.ReceivePurchases);
+            o.Conventions.AuthorizePage("/Procurement/NewReturn", Policies.ReceivePurchases);
             o.Conventions.AddPageApplicationModelConvention("/Account/SignIn",
                 m => m.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
         });
@@ -75,6 +84,7 @@ public static class FrontEndModule
         services.AddServiceClient<InventoryApi>("inventory");
         services.AddServiceClient<OrdersApi>("orders");
         services.AddServiceClient<LogisticsApi>("logistics");
+        services.AddServiceClient<ProcurementApi>("procurement");
         services.AddOrderUploads();
         foreach (var service in OperationsApi.Services)
             services.AddNamedServiceClient(service);
