@@ -215,8 +215,10 @@ public sealed class OrderFulfilment : ITenantOwned, IVersioned
         Touch(now);
     }
 
+    /// <summary>Of an older request and not gone (a superseded shipment that left anyway counts: its goods are on their way).</summary>
     public bool IsSuperseded(FulfilmentShipment shipment) =>
-        shipment.RequestId is { } request && RequestId is { } current && request != current && shipment.Status < FulfilmentShipmentStatus.Dispatched;
+        shipment.RequestId is { } request && RequestId is { } current && request != current &&
+        shipment.Status is < FulfilmentShipmentStatus.Dispatched or FulfilmentShipmentStatus.Cancelled;
 
     // ---- Shipments ----
 

@@ -54,7 +54,7 @@ public static class CancelOrder
                 return Problems.Conflict("The order cannot be cancelled", FulfilmentProcess.WhyNotCancellable(order),
                     new Dictionary<string, object?>
                     {
-                        ["status"] = order.Status.ToString(),
+                        ["orderStatus"] = order.Status.ToString(),
                         ["suggestion"] = order.Status == OrderStatus.Rejected ? null : "customer-return",
                     });
             case CancelOutcome.Cancelled:

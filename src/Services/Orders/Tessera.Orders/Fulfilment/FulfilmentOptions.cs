@@ -15,17 +15,21 @@ public sealed class FulfilmentOptions
     /// <summary>How long the warehouses have, from the first shipment request, to dispatch every shipment.</summary>
     public Dictionary<string, TimeSpan> DispatchWithin { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["same-day"] = TimeSpan.FromHours(4),
         ["express"] = TimeSpan.FromHours(24),
         ["standard"] = TimeSpan.FromHours(48),
         ["economy"] = TimeSpan.FromHours(96),
+        ["pickup"] = TimeSpan.FromHours(48),
     };
 
-    /// <summary>How long the carrier has, from a shipment's dispatch, to deliver it.</summary>
+    /// <summary>How long the carrier (or, for pickup, the customer collecting it) has, from a shipment's dispatch, to deliver it.</summary>
     public Dictionary<string, TimeSpan> DeliverWithin { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["same-day"] = TimeSpan.FromHours(12),
         ["express"] = TimeSpan.FromDays(2),
         ["standard"] = TimeSpan.FromDays(5),
         ["economy"] = TimeSpan.FromDays(10),
+        ["pickup"] = TimeSpan.FromDays(7),
     };
 
     /// <summary>How often the deadlines are checked.</summary>

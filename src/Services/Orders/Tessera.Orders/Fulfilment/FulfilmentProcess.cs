@@ -137,10 +137,10 @@ public sealed class FulfilmentProcess(IOutbox outbox, TimeProvider clock, IOptio
     public void Settle(Order order, OrderFulfilment fulfilment, string by, string? dispatchReason = null)
     {
         Flush(order, fulfilment);
-        var now = Now;
+        // Each entry takes the time it is written at: the timeline is ordered by time, then by insertion.
         var previous = fulfilment.State;
         var derived = fulfilment.Derive();
-        fulfilment.Advance(derived, now);
+        fulfilment.Advance(derived, Now);
         var statusBefore = order.Status;
         var changes = new List<string>();
 
@@ -148,7 +148,7 @@ public sealed class FulfilmentProcess(IOutbox outbox, TimeProvider clock, IOptio
         {
             fulfilment.Note(TimelineKinds.Fulfilment, $"Fulfilment Delivered: {Progress(fulfilment)}", Actor);
             Flush(order, fulfilment);
-            fulfilment.Advance(FulfilmentState.Completed, now);
+            fulfilment.Advance(FulfilmentState.Completed, Now);
         }
 
         switch (fulfilment.State)
@@ -158,21 +158,21 @@ public sealed class FulfilmentProcess(IOutbox outbox, TimeProvider clock, IOptio
                 break;
             case FulfilmentState.Completed:
                 EnsureDispatched(order, dispatchReason);
-                if (order.Complete("All shipments delivered", Actor, now))
-                    outbox.Publish(new OrderCompleted(order.Id, order.Number, now), order.Id.ToString());
+                if (order.Complete("All shipments delivered", Actor, Now))
+                    outbox.Publish(new OrderCompleted(order.Id, order.Number, Now), order.Id.ToString());
                 break;
             case FulfilmentState.PartiallyReturned:
                 EnsureDispatched(order, dispatchReason);
-                if (order.Return(false, "Part of the goods came back: " + Progress(fulfilment), Actor, now))
-                    outbox.Publish(new OrderReturned(order.Id, order.Number, false, now), order.Id.ToString());
+                if (order.Return(false, "Part of the goods came back: " + Progress(fulfilment), Actor, Now))
+                    outbox.Publish(new OrderReturned(order.Id, order.Number, false, Now), order.Id.ToString());
                 break;
             case FulfilmentState.ReturnedToOrigin or FulfilmentState.Returned:
                 EnsureDispatched(order, dispatchReason);
                 var why = fulfilment.State == FulfilmentState.ReturnedToOrigin
                     ? "Every shipment came back to its warehouse after failed deliveries"
                     : "Every shipped unit came back";
-                if (order.Return(true, why, Actor, now))
-                    outbox.Publish(new OrderReturned(order.Id, order.Number, true, now), order.Id.ToString());
+                if (order.Return(true, why, Actor, Now))
+                    outbox.Publish(new OrderReturned(order.Id, order.Number, true, Now), order.Id.ToString());
                 break;
         }
 
@@ -180,7 +180,7 @@ public sealed class FulfilmentProcess(IOutbox outbox, TimeProvider clock, IOptio
             !(order.Status != statusBefore && order.Status.ToString() == fulfilment.State.ToString()))
             fulfilment.Note(TimelineKinds.Fulfilment, $"Fulfilment {fulfilment.State}: {Progress(fulfilment)}", Actor);
 
-        ClearAlerts(fulfilment, by, now);
+        ClearAlerts(fulfilment, by, Now);
         Flush(order, fulfilment);
 
         // Closed when nothing more is expected; an authorized return not yet received keeps it open (and live).
@@ -193,7 +193,7 @@ public sealed class FulfilmentProcess(IOutbox outbox, TimeProvider clock, IOptio
             }
             else if (order.ClosedAt is null || order.Status != statusBefore)
             {
-                order.Close(now);
+                order.Close(Now);
             }
         }
     }
