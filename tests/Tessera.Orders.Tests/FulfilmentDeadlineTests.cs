@@ -26,14 +26,18 @@ public sealed class MovableClock : TimeProvider
 }
 
 /// <summary>Orders on a clock the test moves, checking deadlines every 50 ms; tokens are minted on the same clock.</summary>
-public sealed class MovableClockOrdersFactory : OrdersFactory
+public class MovableClockOrdersFactory : OrdersFactory
 {
-    public MovableClock Clock { get; } = new();
+    public MovableClock Clock { get; init; } = new();
+
+    /// <summary>A data folder to use instead of the factory's own (to start the service again on the same files).</summary>
+    public string? DataFolder { get; init; }
 
     protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
     {
         ["Tessera:Orders:Fulfilment:CheckInterval"] = "00:00:00.050",
         ["Tessera:Orders:Fulfilment:DispatchWithin:standard"] = "1.12:00:00",
+        ["Tessera:DataDir"] = DataFolder ?? DataDir,
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -44,7 +48,7 @@ public sealed class MovableClockOrdersFactory : OrdersFactory
 
     /// <summary>A client whose every request carries a token issued "now" on the moved clock (a wall-clock token would look expired).</summary>
     public HttpClient ClientOnClock(string tenant, params string[] roles) =>
-        CreateDefaultClient(new FreshToken(new SignedTokenCodec([SecretStore.ForDataDir(DataDir).GetOrCreateKey("internal-token")], Clock), tenant, roles));
+        CreateDefaultClient(new FreshToken(new SignedTokenCodec([SecretStore.ForDataDir(DataFolder ?? DataDir).GetOrCreateKey("internal-token")], Clock), tenant, roles));
 
     private sealed class FreshToken(SignedTokenCodec codec, string tenant, string[] roles) : DelegatingHandler
     {
@@ -151,5 +155,46 @@ public sealed class FulfilmentDeadlineTests(MovableClockOrdersFactory factory) :
         var mine = page.Items.Where(a => a.OrderId == first.Id || a.OrderId == second.Id || a.OrderId == cancelled.Id).Select(a => a.OrderId).ToList();
         mine.ShouldBe([second.Id, first.Id]);
         (await cancelled.FulfilmentAsync()).Alerts.ShouldBeEmpty();
+    }
+}
+
+public sealed class FulfilmentRestartTests
+{
+    private const string Tenant = "restarts";
+
+    [Fact]
+    public async Task After_a_restart_the_process_resumes_from_its_tables_and_raises_no_alert_twice()
+    {
+        using var folder = new TempDirectory("tessera-restart");
+        var clock = new MovableClock();
+        string sku;
+        Guid orderId, shipment;
+        await using (var first = new MovableClockOrdersFactory { Clock = clock, DataFolder = folder.Path })
+        {
+            sku = first.Catalog.Add();
+            var order = await FulfilmentScenario.PlaceAsync(first, first.ClientOnClock(Tenant, "sales"), Tenant, [(sku, 2m)]);
+            var request = await order.ReserveAsync(new ReservedLine(sku, "HCM", 2m));
+            shipment = await order.CreatedAsync(request, "HCM", "SH-RESTART");
+            orderId = order.Id;
+            clock.Advance(TimeSpan.FromHours(37));
+            await Poll.UntilAsync(async () => (await order.FulfilmentAsync()).Alerts.Count, c => c == 1, "the dispatch alert before the restart");
+        }
+
+        await using var second = new MovableClockOrdersFactory { Clock = clock, DataFolder = folder.Path };
+        var resumed = FulfilmentScenario.Resume(second, second.ClientOnClock(Tenant, "sales"), Tenant, orderId);
+        clock.Advance(TimeSpan.FromHours(10));
+        await Task.Delay(TimeSpan.FromMilliseconds(400));
+        var before = await resumed.GetAsync();
+        before.Fulfilment!.Alerts.ShouldHaveSingleItem().ClearedAt.ShouldBeNull();
+        before.Timeline!.Count(t => t.Kind == "alert").ShouldBe(1);
+
+        await resumed.DispatchedAsync(shipment, "HCM", [new ShippedLine(sku, 2m)], "W-RESTART");
+        await resumed.DeliveredAsync(shipment, "HCM", [new ShippedLine(sku, 2m)]);
+
+        var after = await resumed.GetAsync();
+        (after.Status, after.Fulfilment!.State).ShouldBe((OrderStatus.Completed, FulfilmentState.Completed));
+        after.Fulfilment.Alerts.Single().ClearedAt.ShouldNotBeNull();
+        (await second.PublishedAsync<ShipmentsRequested>()).Count(r => r.OrderId == orderId).ShouldBe(1);
+        (await second.PublishedAsync<OrderCompleted>()).Count(r => r.OrderId == orderId).ShouldBe(1);
     }
 }

@@ -17,6 +17,10 @@ public sealed class FulfilmentScenario(OrdersFactory factory, HttpClient client,
 
     public Guid Id => Order.Id;
 
+    /// <summary>An order placed before (e.g. by the service before a restart), driven from here on.</summary>
+    public static FulfilmentScenario Resume(OrdersFactory factory, HttpClient client, string tenant, Guid orderId, long number = 0) =>
+        new(factory, client, tenant) { Order = new OrderCreatedDto(orderId, number, OrderStatus.Confirmed) };
+
     public static async Task<FulfilmentScenario> PlaceAsync(OrdersFactory factory, HttpClient client, string tenant, IReadOnlyList<(string Sku, decimal Quantity)> lines,
         string? serviceLevel = "standard", DateOnly? requestedDeliveryDate = null)
     {
