@@ -273,6 +273,50 @@ public sealed class FulfilmentTests(OrdersFactory factory) : IClassFixture<Order
     }
 
     [Fact]
+    public async Task An_order_cancelled_while_pending_awaits_the_release_of_what_inventory_reserved_meanwhile()
+    {
+        var sku = factory.Catalog.Add();
+        var order = await Place((sku, 2m));
+        (await _sales.PostJsonAsync($"/api/orders/{order.Id}/cancel", new { reason = "ordered twice" })).EnsureSuccessStatusCode();
+        (await order.GetAsync()).Fulfilment.ShouldBeNull();
+
+        // Inventory reserved before it saw the cancellation, then releases.
+        await order.InventoryAsync(new StockReserved(order.Id, [new ReservedLine(sku, "HCM", 2m)]));
+        var waiting = await order.FulfilmentAsync();
+        (waiting.State, waiting.Compensations.Single().Status).ShouldBe((FulfilmentState.Cancelled, "Awaited"));
+        (await order.PublishedAsync<ShipmentsRequested>(e => e.OrderId)).ShouldBeEmpty();
+
+        await order.InventoryAsync(new StockReleased(order.Id, [new ReservedLine(sku, "HCM", 2m)]));
+        var done = await order.GetAsync();
+        done.Status.ShouldBe(OrderStatus.Cancelled);
+        done.Fulfilment!.Compensations.Single().Status.ShouldBe("Done");
+        done.Fulfilment.Allocation.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Shipments_wait_for_a_line_change_pending_at_the_confirmation_and_are_requested_for_the_new_lines()
+    {
+        var sku = factory.Catalog.Add();
+        var order = await Place((sku, 1m));
+        var current = await _sales.GetAsync($"/api/orders/{order.Id}");
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/orders/{order.Id}") { Content = JsonContent.Create(new { lines = new[] { new { sku, quantity = 4m, unitPrice = 1m } } }) };
+        patch.Headers.IfMatch.Add(current.Headers.ETag!);
+        (await _sales.SendAsync(patch)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var change = (await factory.PublishedAsync<OrderChanged>()).Single(e => e.OrderId == order.Id).LineChange!;
+
+        await order.InventoryAsync(new StockReserved(order.Id, [new ReservedLine(sku, "HCM", 1m)]));
+        var held = await order.GetAsync();
+        (held.Status, held.Fulfilment!.State, held.Fulfilment.RequestId).ShouldBe((OrderStatus.Confirmed, FulfilmentState.Reserved, null));
+        (await order.PublishedAsync<ShipmentsRequested>(e => e.OrderId)).ShouldBeEmpty();
+
+        await order.InventoryAsync(new ReservationAdjusted(order.Id, change.ChangeId, [new ReservedLine(sku, "HCM", 3m)], []));
+
+        var request = (await order.PublishedAsync<ShipmentsRequested>(e => e.OrderId)).ShouldHaveSingleItem();
+        request.Shipments.ShouldHaveSingleItem().Lines.ShouldBe([new OrderedLine(1, sku, 4m)]);
+        (await order.FulfilmentAsync()).State.ShouldBe(FulfilmentState.ShipmentRequested);
+    }
+
+    [Fact]
     public async Task Cancelling_after_dispatch_is_refused_naming_the_status_and_where_the_goods_went()
     {
         var sku = factory.Catalog.Add();
