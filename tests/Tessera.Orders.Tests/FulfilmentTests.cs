@@ -198,6 +198,30 @@ public sealed class FulfilmentTests(OrdersFactory factory) : IClassFixture<Order
     }
 
     [Fact]
+    public async Task When_the_old_shipment_left_before_logistics_saw_the_new_request_the_order_goes_on_with_it_and_a_person_is_alerted()
+    {
+        var sku = factory.Catalog.Add();
+        var order = await Place((sku, 2m));
+        var first = await order.ReserveAsync(new ReservedLine(sku, "HCM", 2m));
+        var shipment = await order.CreatedAsync(first, "HCM", "SH-EARLY");
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/orders/{order.Id}") { Content = JsonContent.Create(new { lines = new[] { new { sku, quantity = 3m, unitPrice = 1m } } }) };
+        patch.Headers.IfMatch.Add((await _sales.GetAsync($"/api/orders/{order.Id}")).Headers.ETag!);
+        (await _sales.SendAsync(patch)).EnsureSuccessStatusCode();
+        var change = (await factory.PublishedAsync<OrderChanged>()).Single(e => e.OrderId == order.Id).LineChange!;
+        await order.InventoryAsync(new ReservationAdjusted(order.Id, change.ChangeId, [new ReservedLine(sku, "HCM", 1m)], []));
+
+        // Logistics had dispatched the first request's shipment; it refuses to supersede it and creates nothing new.
+        await order.DispatchedAsync(shipment, "HCM", Lines((sku, 2m)), "W-EARLY");
+        await order.LogisticsAsync(new ShipmentCancellationFailed(shipment, order.Id, "Dispatched", "the shipment has left"));
+
+        var dispatched = await order.GetAsync();
+        (dispatched.Status, dispatched.Fulfilment!.State, dispatched.Fulfilment.RequestId).ShouldBe((OrderStatus.Dispatched, FulfilmentState.Dispatched, first.RequestId));
+        dispatched.Fulfilment.Alerts.ShouldHaveSingleItem().Message.ShouldContain($"the lines of order {order.Order.Number} changed");
+        await order.DeliveredAsync(shipment, "HCM", Lines((sku, 2m)));
+        (await order.GetAsync()).Status.ShouldBe(OrderStatus.Completed);
+    }
+
+    [Fact]
     public async Task Cancelling_before_dispatch_announces_it_and_records_each_compensation_until_it_is_done()
     {
         var sku = factory.Catalog.Add();

@@ -215,6 +215,27 @@ public sealed class OrderFulfilment : ITenantOwned, IVersioned
         Touch(now);
     }
 
+    /// <summary>
+    /// Logistics could not supersede an older request because one of its shipments had left, and keeps that request
+    /// (it creates nothing for the newer one): the older request is the current one again, with the warehouses of its
+    /// shipments that were not cancelled.
+    /// </summary>
+    public bool Reinstate(Guid requestId, IReadOnlyList<OrderLine> lines, DateTimeOffset now)
+    {
+        if (RequestId == requestId)
+            return false;
+        var kept = Shipments.Where(s => s.RequestId == requestId && s.Status != FulfilmentShipmentStatus.Cancelled)
+            .GroupBy(s => s.Warehouse, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new RequestedShipmentDto(g.Key, g.SelectMany(s => s.LineList)
+                .Select(l => new OrderedLine(lines.FirstOrDefault(o => o.Sku == l.Sku)?.LineNo ?? 0, l.Sku, l.Quantity)).ToList()))
+            .ToList();
+        RequestId = requestId;
+        Requested = JsonSerializer.Serialize(kept, TesseraJson.Options);
+        Touch(now);
+        return true;
+    }
+
     /// <summary>Of an older request and not gone (a superseded shipment that left anyway counts: its goods are on their way).</summary>
     public bool IsSuperseded(FulfilmentShipment shipment) =>
         shipment.RequestId is { } request && RequestId is { } current && request != current &&

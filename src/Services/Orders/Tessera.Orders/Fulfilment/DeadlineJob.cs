@@ -18,6 +18,8 @@ internal sealed class DeadlineJob(IServiceScopeFactory scopes, IOptions<Fulfilme
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Off the start-up path: the first query builds the model, which must not hold up the service getting ready.
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             try

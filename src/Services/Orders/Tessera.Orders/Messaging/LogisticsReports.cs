@@ -222,6 +222,9 @@ public sealed class FollowShipments(OrdersDbContext db, OrderArchive archive, Fu
             if (fulfilment.IsCancelled)
                 fulfilment.Settle(CompensationKinds.CancelShipment, shipment.Warehouse, "logistics", false, $"shipment {shipment.Label} had left ({message.Status})",
                     process.Now);
+            if (!fulfilment.IsCancelled && shipment.RequestId is { } kept && fulfilment.Reinstate(kept, order.Lines, process.Now))
+                fulfilment.Note(TimelineKinds.Fulfilment,
+                    $"Logistics keeps the earlier shipment request (shipment {shipment.Label} had left) and creates nothing for the newer one", FulfilmentProcess.Actor);
             var why = fulfilment.IsCancelled ? $"order {order.Number} was cancelled" : $"the lines of order {order.Number} changed";
             fulfilment.Raise(AlertKinds.CancellationFailed, shipment.ShipmentId,
                 $"Shipment {shipment.Label} could not be cancelled although {why}: it is {message.Status} and the goods are with the carrier. " +
