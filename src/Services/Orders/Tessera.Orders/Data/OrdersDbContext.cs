@@ -96,7 +96,6 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
             e.Ignore(f => f.Live);
             e.Ignore(f => f.ExpectedWarehouses);
             e.Ignore(f => f.Awaited);
-            e.Ignore(f => f.OpenAlerts);
             e.HasMany(f => f.Shipments).WithOne().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(f => f.Allocation).WithOne().HasForeignKey(a => a.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(f => f.Compensations).WithOne().HasForeignKey(c => c.OrderId).OnDelete(DeleteBehavior.Cascade);
