@@ -197,8 +197,9 @@ public sealed class UnifiedOrderTests(OrdersFactory factory) : IClassFixture<Ord
         order.PendingChange.ShouldBeNull();
         order.Lines.Select(l => (l.Sku, l.Quantity)).ShouldBe([(sku, 5m), (extra, 1m)]);
         order.Total.ShouldBe(5500m);
-        order.Timeline!.Select(t => t.Kind).ShouldBe(["status", "status", "change", "report", "change"]);
-        order.Timeline![3].Summary.ShouldContain($"reserved {sku} × 2 in HCM");
+        // The fulfilment's own steps are in the story too: shipments requested at the confirmation, and again for the new lines.
+        order.Timeline!.Select(t => t.Kind).ShouldBe(["status", "status", "fulfilment", "change", "report", "change", "fulfilment"]);
+        order.Timeline![4].Summary.ShouldContain($"reserved {sku} × 2 in HCM");
         (await factory.PublishedAsync<OrderLinesChanged>()).ShouldContain(e => e.OrderId == created.Id);
     }
 

@@ -74,6 +74,9 @@ public sealed class OrdersFake
     public List<AttributeDefinitionDto> Attributes { get; set; } = [];
     public OrderSearchPageDto SearchPage { get; set; } = new([], null);
 
+    /// <summary>The fulfilment alerts the service holds; resolving one clears it here.</summary>
+    public List<FulfilmentAlertDto> Alerts { get; set; } = [];
+
     /// <summary>What the format endpoint answers; null answers 404, as an orders service from before the endpoint.</summary>
     public OrderImportFormatDto? Format { get; set; }
 
@@ -84,7 +87,7 @@ public sealed class OrdersFake
     {
         Requests.Clear();
         Uploads.Clear();
-        (Order, PatchRefusal, SearchPage) = (order, null, new OrderSearchPageDto([], null));
+        (Order, PatchRefusal, SearchPage, Alerts) = (order, null, new OrderSearchPageDto([], null), []);
         Format = new OrderImportFormatDto(["external_ref", "sku", "quantity", "unit_price"], ["external_ref", "ship_city"], ["sku", "quantity", "unit_price"],
             "attr.", "import", 100L * 1024 * 1024);
     }
@@ -119,6 +122,23 @@ public sealed class OrdersFake
                 return Results.Problem(statusCode: 412, title: "The order changed", detail: "Reload it and apply your change again.");
             Order = Order with { Version = Order.Version + 1 };
             return Json(Order);
+        });
+        app.MapGet("/api/orders/fulfilment/alerts", (int? page, int? pageSize, bool? includeCleared) =>
+        {
+            var items = Alerts.Where(a => includeCleared == true || a.ClearedAt is null).OrderByDescending(a => a.RaisedAt).ToList();
+            return Json(new Tessera.ServiceDefaults.Api.PagedResult<FulfilmentAlertDto>(items, page ?? 1, pageSize ?? 50, items.Count));
+        });
+        app.MapPost("/api/orders/fulfilment/alerts/{id:long}/resolve", (long id, HttpContext http) =>
+        {
+            // The recording middleware has read the body already.
+            var note = JsonDocument.Parse(Requests.Last(r => r.Path == http.Request.Path).Body).RootElement.GetProperty("note").GetString();
+            if (string.IsNullOrWhiteSpace(note))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["note"] = ["'Note' must not be empty."] });
+            var index = Alerts.FindIndex(a => a.Id == id);
+            if (index < 0)
+                return Results.Problem(statusCode: 404, title: "Alert not found");
+            Alerts[index] = Alerts[index] with { ClearedAt = DateTimeOffset.UtcNow, ClearedBy = "admin", ClearedBecause = "resolved by admin: " + note };
+            return Json(Alerts[index]);
         });
         app.MapGet("/api/orders/imports", () => Json(new List<OrderImportDto>()));
         app.MapGet("/api/orders/imports/format", () => Format is null ? Results.NotFound() : Json(Format));

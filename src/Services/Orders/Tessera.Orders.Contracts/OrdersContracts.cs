@@ -95,7 +95,100 @@ public sealed record OrderDto(
     IReadOnlyDictionary<string, string>? Attributes = null,
     IReadOnlyList<TimelineEntryDto>? Timeline = null,
     PendingChangeDto? PendingChange = null,
-    bool Archived = false);
+    bool Archived = false,
+    FulfilmentDto? Fulfilment = null);
+
+/// <summary>
+/// Where the order's fulfilment stands (the process manager between the order and the services that execute it).
+/// Reserved → ShipmentRequested → (PartiallyDispatched) → Dispatched → (PartiallyDelivered) → Delivered → Completed;
+/// DeliveryFailed while a shipment could not be delivered; ReturnedToOrigin when every shipment came back after failed
+/// deliveries; PartiallyReturned / Returned after returns; Cancelled with its compensations.
+/// </summary>
+public enum FulfilmentState
+{
+    Reserved,
+    ShipmentRequested,
+    PartiallyDispatched,
+    Dispatched,
+    PartiallyDelivered,
+    DeliveryFailed,
+    Delivered,
+    Completed,
+    PartiallyReturned,
+    ReturnedToOrigin,
+    Returned,
+    Cancelled,
+}
+
+/// <summary>A shipment's progress as logistics reported it; it never goes back (a late report changes nothing).</summary>
+public enum FulfilmentShipmentStatus
+{
+    Created,
+    Picked,
+    Packed,
+    Dispatched,
+    InTransit,
+    DeliveryFailed,
+    Delivered,
+    ReturnedToOrigin,
+    Cancelled,
+}
+
+public sealed record FulfilmentLineDto(string Sku, decimal Quantity);
+
+/// <summary>
+/// One shipment of the order (logistics' id and number, link /shipments/{id}). Superseded: it belongs to an earlier
+/// request (the lines changed) and logistics cancels it. StockIssuedAt: inventory posted its sales-out.
+/// </summary>
+public sealed record FulfilmentShipmentDto(
+    Guid Id, string? Number, string Warehouse, FulfilmentShipmentStatus Status, IReadOnlyList<FulfilmentLineDto> Lines, string? Carrier, string? WaybillNumber,
+    int? Packages, bool Superseded, DateTimeOffset? CreatedAt, DateTimeOffset? PickedAt, DateTimeOffset? PackedAt, DateTimeOffset? DispatchedAt,
+    DateTimeOffset? InTransitAt, DateTimeOffset? DeliveredAt, DateTimeOffset? DeliveryFailedAt, string? FailureReason, DateTimeOffset? ReturnedAt,
+    DateTimeOffset? CancelledAt, string? CancelReason, DateTimeOffset? DeliveryDueAt, DateTimeOffset? StockIssuedAt);
+
+/// <summary>What inventory holds for the order in one warehouse (StockReserved, adjusted by line changes and releases).</summary>
+public sealed record AllocationDto(string Sku, string Warehouse, decimal Quantity);
+
+/// <summary>
+/// An undo the order waits for or got: Kind "release-reservation" (inventory) or "cancel-shipment" (logistics, Subject
+/// the warehouse). Status Awaited, Done or Failed (a person has to act: see the alerts).
+/// </summary>
+public sealed record CompensationDto(string Kind, string Subject, string Service, string Description, string Status, DateTimeOffset RequestedAt,
+    DateTimeOffset? SettledAt, string? Note);
+
+/// <summary>
+/// Something about an order's fulfilment that needs attention: Kind dispatch-overdue, delivery-overdue,
+/// delivery-failed, cancellation-failed, shipment-cancelled, stock-issue-failed or reservation-expired. Raised once;
+/// ClearedAt set when the step it waited for happened, or when a person resolved it.
+/// </summary>
+public sealed record FulfilmentAlertDto(
+    long Id, Guid OrderId, long OrderNumber, string Kind, Guid? ShipmentId, string Message, DateTimeOffset RaisedAt, DateTimeOffset? ClearedAt,
+    string? ClearedBy, string? ClearedBecause);
+
+public sealed record ReturnedLineDto(string Sku, decimal Quantity, string Condition);
+
+/// <summary>A customer return of the order: authorized lines, and what arrived back (with its condition) once received.</summary>
+public sealed record FulfilmentReturnDto(
+    Guid Id, string Number, string? Reason, IReadOnlyList<FulfilmentLineDto> Authorized, IReadOnlyList<ReturnedLineDto> Received, string? Warehouse,
+    DateTimeOffset? AuthorizedAt, DateTimeOffset? ReceivedAt);
+
+/// <summary>
+/// The fulfilment of an order: its state, the current shipment request (RequestId; a newer one supersedes it), the
+/// service level and the dispatch deadline, the shipments, the stock inventory holds for it, compensations, alerts
+/// (open and cleared) and customer returns.
+/// </summary>
+public sealed record FulfilmentDto(
+    FulfilmentState State,
+    Guid? RequestId,
+    DateTimeOffset? RequestedAt,
+    string? ServiceLevel,
+    DateTimeOffset? DispatchDueAt,
+    IReadOnlyList<FulfilmentShipmentDto> Shipments,
+    IReadOnlyList<AllocationDto> Allocation,
+    IReadOnlyList<CompensationDto> Compensations,
+    IReadOnlyList<FulfilmentAlertDto> Alerts,
+    IReadOnlyList<FulfilmentReturnDto> Returns,
+    DateTimeOffset UpdatedAt);
 
 public sealed record OrderSummaryDto(
     Guid Id, long Number, OrderStatus Status, string Channel, string? ExternalRef, string Currency, decimal Total, int LineCount, DateTimeOffset PlacedAt,

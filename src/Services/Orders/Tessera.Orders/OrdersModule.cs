@@ -5,6 +5,7 @@ using Tessera.Messaging;
 using Tessera.Orders.Archive;
 using Tessera.Orders.Data;
 using Tessera.Orders.Features;
+using Tessera.Orders.Fulfilment;
 using Tessera.Orders.Import;
 using Tessera.Orders.Messaging;
 using Tessera.Orders.Privacy;
@@ -34,9 +35,24 @@ public static class OrdersModule
                 .Handle<StockReservationFailed, RejectOrderOnReservationFailed>()
                 .Handle<StockReleased, NoteStockReleased>()
                 .Handle<ReservationAdjusted, ApplyLineChange>()
-                .Handle<ReservationAdjustmentFailed, RefuseLineChange>())
+                .Handle<ReservationAdjustmentFailed, RefuseLineChange>()
+                .Handle<StockIssued, FollowStockMovements>()
+                .Handle<StockReturned, FollowStockMovements>()
+                .Handle<StockIssueFailed, FollowStockMovements>()
+                .Handle<ReservationExpired, CancelOrderOnReservationExpired>())
             .Subscribe("logistics", s => s
-                .Handle<ShipmentDispatched, MarkOrderDispatched>())
+                .Handle<ShipmentCreated, FollowShipments>()
+                .Handle<ShipmentPicked, FollowShipments>()
+                .Handle<ShipmentPacked, FollowShipments>()
+                .Handle<ShipmentDispatched, MarkOrderDispatched>()
+                .Handle<ShipmentTransitStarted, FollowShipments>()
+                .Handle<ShipmentDelivered, FollowShipments>()
+                .Handle<DeliveryFailed, FollowShipments>()
+                .Handle<ReturnToOriginReceived, FollowShipments>()
+                .Handle<ShipmentCancelled, FollowShipments>()
+                .Handle<ShipmentCancellationFailed, FollowShipments>()
+                .Handle<ReturnAuthorized, FollowCustomerReturns>()
+                .Handle<ReturnReceived, FollowCustomerReturns>())
             .Subscribe("orders", s => s
                 .Handle<OrderPlaced, ProjectOrderToSearch>()
                 .Handle<OrderConfirmed, ProjectOrderToSearch>()
@@ -44,10 +60,15 @@ public static class OrdersModule
                 .Handle<OrderCancelled, ProjectOrderToSearch>()
                 .Handle<OrderChanged, ProjectOrderToSearch>()
                 .Handle<OrderLinesChanged, ProjectOrderToSearch>()
-                .Handle<OrderDispatched, ProjectOrderToSearch>())
+                .Handle<OrderDispatched, ProjectOrderToSearch>()
+                .Handle<OrderCompleted, ProjectOrderToSearch>()
+                .Handle<OrderReturned, ProjectOrderToSearch>())
             .Subscribe("catalog", s => s
                 .Handle<ProductCreated, RememberProduct>()
                 .Handle<ProductChanged, RememberProduct>()));
+        builder.Services.Configure<FulfilmentOptions>(builder.Configuration.GetSection(FulfilmentOptions.Section));
+        builder.Services.AddScoped<FulfilmentProcess>();
+        builder.Services.AddHostedService<DeadlineJob>();
         builder.Services.AddPersonalDataProtection();
         builder.Services.AddSingleton<OrderPrivacy>();
         builder.Services.AddScoped<OrderComposer>();
@@ -73,6 +94,7 @@ public static class OrdersModule
         ChangeOrder.Map(orders);
         AttributeDefinitions.Map(orders.MapGroup("/attributes").WithTags("Order attributes"));
         DailyOrders.Map(orders);
+        FulfilmentAlerts.Map(orders);
         SearchOrders.Map(orders);
         PersonalDataEndpoints.Map(orders);
         ImportEndpoints.Map(orders);

@@ -54,6 +54,7 @@ public static class FrontEndModule
             o.Conventions.AuthorizePage("/Orders/New", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Edit", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Attributes", Policies.Administer);
+            o.Conventions.AuthorizePage("/Orders/Alerts", Policies.Sell);
             o.Conventions.AuthorizePage("/Inventory/Receive", Policies.ReceiveStock);
             o.Conventions.AuthorizePage("/Procurement/NewSupplier", Policies.Purchase);
             o.Conventions.AuthorizePage("/Procurement/NewOrder", Policies.Purchase);

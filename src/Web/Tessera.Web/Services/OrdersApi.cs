@@ -96,6 +96,18 @@ public sealed class OrdersApi(HttpClient http)
         return await ApiResult<OrderDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Fulfilment alerts, newest first: the open ones, or every one with <paramref name="includeCleared"/>.</summary>
+    public async Task<PagedResult<FulfilmentAlertDto>> AlertsAsync(int page, int pageSize, bool includeCleared, CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<PagedResult<FulfilmentAlertDto>>("/api/orders/fulfilment/alerts?" + HttpExtensions.Query(
+            ("page", page), ("pageSize", pageSize), ("includeCleared", includeCleared ? "true" : null)), TesseraJson.Options, cancellationToken))!;
+
+    /// <summary>Clears an open alert with a note of what was done.</summary>
+    public async Task<ApiResult<FulfilmentAlertDto>> ResolveAlertAsync(long id, string note, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/fulfilment/alerts/{id}/resolve").WithJson(new { note });
+        return await ApiResult<FulfilmentAlertDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
     /// <summary>Orders and revenue per business day of the tenant's time zone, from <paramref name="from"/> to <paramref name="to"/> inclusive.</summary>
     public async Task<IReadOnlyList<DailyOrdersDto>> DailyAsync(DateOnly from, DateOnly to, string timeZone, CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<List<DailyOrdersDto>>("/api/orders/daily?" + HttpExtensions.Query(

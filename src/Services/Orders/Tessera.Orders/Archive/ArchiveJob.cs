@@ -1,14 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Orders.Data;
+using Tessera.Orders.Fulfilment;
 using Tessera.Orders.Search;
 
 namespace Tessera.Orders.Archive;
 
 /// <summary>
 /// Moves closed orders out of the live tables into the archive, in batches: first written to the archive (document
-/// and search rows, idempotent), then deleted from the live database. A crash between the two leaves the order in
-/// both for a moment; reads prefer the live copy and the next run finishes the move. The live tables stay small.
+/// — with its fulfilment — and search rows, idempotent), then deleted from the live database. A crash between the two
+/// leaves the order in both for a moment; reads prefer the live copy and the next run finishes the move. The live
+/// tables stay small. Closed means rejected, cancelled, completed or returned with nothing more expected; an order
+/// whose fulfilment still waits for a compensation or has an open alert stays live until that is settled.
 /// </summary>
 internal sealed class ArchiveJob(IServiceScopeFactory scopes, IOptions<ArchiveOptions> options, TimeProvider clock, ILogger<ArchiveJob> logger)
     : BackgroundService
@@ -44,8 +47,10 @@ internal sealed class ArchiveJob(IServiceScopeFactory scopes, IOptions<ArchiveOp
         var cutoff = clock.GetUtcNow() - options.Value.After;
 
         var orders = await live.Orders.IgnoreQueryFilters().AsNoTracking().AsSplitQuery()
-            .Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline)
+            .Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline).WithFulfilment()
             .Where(o => o.ClosedAt != null && o.ClosedAt < cutoff)
+            .Where(o => o.Fulfilment == null || (!o.Fulfilment.Alerts.Any(a => a.ClearedAt == null) &&
+                                                 !o.Fulfilment.Compensations.Any(c => c.Status == Domain.CompensationStatuses.Awaited)))
             .OrderBy(o => o.ClosedAt)
             .Take(options.Value.BatchSize)
             .ToListAsync(cancellationToken);
@@ -75,6 +80,13 @@ internal sealed class ArchiveJob(IServiceScopeFactory scopes, IOptions<ArchiveOp
         {
             foreach (var id in ids)
                 await OrderSearchIndex.RemoveAsync(live, id, cancellationToken);
+            await live.Set<Domain.FulfilmentShipment>().IgnoreQueryFilters().Where(r => ids.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
+            await live.Set<Domain.FulfilmentAllocation>().IgnoreQueryFilters().Where(r => ids.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
+            await live.Set<Domain.FulfilmentCompensation>().IgnoreQueryFilters().Where(r => ids.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
+            await live.Set<Domain.FulfilmentAlert>().IgnoreQueryFilters().Where(r => ids.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
+            await live.Set<Domain.FulfilmentReturn>().IgnoreQueryFilters().Where(r => ids.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
+            await live.Set<Domain.FulfilmentMovement>().IgnoreQueryFilters().Where(r => ids.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
+            await live.Set<Domain.OrderFulfilment>().IgnoreQueryFilters().Where(r => ids.Contains(r.OrderId)).ExecuteDeleteAsync(cancellationToken);
             await live.Set<Domain.OrderTimelineEntry>().IgnoreQueryFilters().Where(t => ids.Contains(t.OrderId)).ExecuteDeleteAsync(cancellationToken);
             await live.Set<Domain.OrderStatusChange>().IgnoreQueryFilters().Where(h => ids.Contains(h.OrderId)).ExecuteDeleteAsync(cancellationToken);
             await live.Set<Domain.OrderLine>().IgnoreQueryFilters().Where(l => ids.Contains(l.OrderId)).ExecuteDeleteAsync(cancellationToken);

@@ -14,7 +14,10 @@ public sealed class ArchiveOptions
 {
     public const string Section = "Tessera:Orders:Archive";
 
-    /// <summary>Orders closed (rejected, cancelled) longer ago than this move to the archive.</summary>
+    /// <summary>
+    /// Orders closed (rejected, cancelled, completed, returned) longer ago than this move to the archive. Keep it longer
+    /// than the customer return window: a return reported for an archived order is not recorded.
+    /// </summary>
     public TimeSpan After { get; set; } = TimeSpan.FromDays(90);
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);

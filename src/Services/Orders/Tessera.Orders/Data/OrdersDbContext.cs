@@ -17,6 +17,9 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
     public DbSet<AttributeDefinition> AttributeDefinitions => Set<AttributeDefinition>();
     public DbSet<OrderImport> Imports => Set<OrderImport>();
     public DbSet<ImportRejection> ImportRejections => Set<ImportRejection>();
+    public DbSet<OrderFulfilment> Fulfilments => Set<OrderFulfilment>();
+    public DbSet<FulfilmentAlert> FulfilmentAlerts => Set<FulfilmentAlert>();
+    public DbSet<FulfilmentShipment> FulfilmentShipments => Set<FulfilmentShipment>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -33,8 +36,10 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
             e.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(o => o.History).WithOne().HasForeignKey(h => h.OrderId);
             e.HasMany(o => o.Timeline).WithOne().HasForeignKey(t => t.OrderId);
+            e.HasOne(o => o.Fulfilment).WithOne().HasForeignKey<OrderFulfilment>(f => f.OrderId).OnDelete(DeleteBehavior.Cascade);
             e.Ignore(o => o.IsEditable);
         });
+        ConfigureFulfilment(modelBuilder);
         modelBuilder.Entity<OrderLine>(e =>
         {
             e.ToTable("order_lines");
@@ -73,6 +78,68 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
         {
             e.ToTable("known_products");
             e.HasKey(p => new { p.TenantId, p.Sku });
+        });
+    }
+
+    private static void ConfigureFulfilment(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<OrderFulfilment>(e =>
+        {
+            e.ToTable("fulfilments");
+            e.HasKey(f => f.OrderId);
+            // Ids come from elsewhere (the order, logistics): a new row with its id set is an insert, not an update.
+            e.Property(f => f.OrderId).ValueGeneratedNever();
+            e.Property(f => f.State).HasConversion<string>();
+            // Computed from the stored columns, not mapped.
+            e.Ignore(f => f.Notes);
+            e.Ignore(f => f.RequestedShipments);
+            e.Ignore(f => f.Live);
+            e.Ignore(f => f.ExpectedWarehouses);
+            e.Ignore(f => f.Awaited);
+            e.HasMany(f => f.Shipments).WithOne().HasForeignKey(s => s.OrderId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(f => f.Allocation).WithOne().HasForeignKey(a => a.OrderId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(f => f.Compensations).WithOne().HasForeignKey(c => c.OrderId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(f => f.Alerts).WithOne().HasForeignKey(a => a.OrderId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(f => f.Returns).WithOne().HasForeignKey(r => r.OrderId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(f => f.Movements).WithOne().HasForeignKey(m => m.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<FulfilmentShipment>(e =>
+        {
+            e.ToTable("fulfilment_shipments");
+            e.HasKey(s => s.ShipmentId);
+            e.Property(s => s.ShipmentId).ValueGeneratedNever();
+            e.Property(s => s.Status).HasConversion<string>();
+            e.Ignore(s => s.LineList);
+        });
+        modelBuilder.Entity<FulfilmentAllocation>(e =>
+        {
+            e.ToTable("fulfilment_allocations");
+            e.HasKey(a => new { a.OrderId, a.Sku, a.Warehouse });
+        });
+        modelBuilder.Entity<FulfilmentCompensation>(e =>
+        {
+            e.ToTable("fulfilment_compensations");
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => new { c.OrderId, c.Kind, c.Subject }).IsUnique();
+        });
+        modelBuilder.Entity<FulfilmentAlert>(e =>
+        {
+            e.ToTable("fulfilment_alerts");
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => new { a.OrderId, a.Kind, a.Subject }).IsUnique();
+        });
+        modelBuilder.Entity<FulfilmentReturn>(e =>
+        {
+            e.ToTable("fulfilment_returns");
+            e.HasKey(r => r.ReturnId);
+            e.Property(r => r.ReturnId).ValueGeneratedNever();
+            e.Ignore(r => r.AuthorizedList);
+            e.Ignore(r => r.ReceivedList);
+        });
+        modelBuilder.Entity<FulfilmentMovement>(e =>
+        {
+            e.ToTable("fulfilment_movements");
+            e.HasKey(m => new { m.OrderId, m.MovementType, m.SourceType, m.SourceId, m.Warehouse });
         });
     }
 }

@@ -60,6 +60,12 @@ public static class TimelineKinds
     public const string Status = "status";
     public const string Change = "change";
     public const string Report = "report";
+
+    /// <summary>A step the fulfilment process took itself (shipments requested, its state changed, compensations).</summary>
+    public const string Fulfilment = "fulfilment";
+
+    /// <summary>An alert raised or cleared by the fulfilment process.</summary>
+    public const string Alert = "alert";
 }
 
 /// <summary>One entry of the order's story. Summaries never hold personal data (an address change says so, not what it became).</summary>
@@ -87,8 +93,10 @@ public enum CancelOutcome
 /// <summary>
 /// A sales order in the unified model every channel maps into. Pending until inventory answers; Confirmed when every
 /// line is reserved; Rejected when stock is short; Cancelled on request while Pending or Confirmed; Dispatched when it
-/// leaves the warehouse. What may change is explicit: everything editable while Pending or Confirmed (lines through a
-/// reservation adjustment), nothing afterwards. Every status change and edit goes into <see cref="Timeline"/>.
+/// leaves the warehouse; Completed when every shipment was delivered; PartiallyReturned or Returned when goods came
+/// back. A status never goes back. What may change is explicit: everything editable while Pending or Confirmed (lines
+/// through a reservation adjustment), nothing afterwards. Every status change and edit goes into <see cref="Timeline"/>;
+/// how the order is being fulfilled is in <see cref="Fulfilment"/>.
 /// </summary>
 public sealed class Order : ITenantOwned, IVersioned
 {
@@ -135,7 +143,10 @@ public sealed class Order : ITenantOwned, IVersioned
     [JsonInclude]
     public string? ShortLines { get; private set; }
 
-    /// <summary>When the order reached a final status (rejected, cancelled); closed orders move to the archive later.</summary>
+    /// <summary>
+    /// When the order reached a final status (rejected, cancelled, completed, returned) — moved on by a later return —;
+    /// closed orders move to the archive later.
+    /// </summary>
     [JsonInclude]
     public DateTimeOffset? ClosedAt { get; private set; }
 
@@ -145,6 +156,9 @@ public sealed class Order : ITenantOwned, IVersioned
     public List<OrderLine> Lines { get; set; } = [];
     public List<OrderStatusChange> History { get; set; } = [];
     public List<OrderTimelineEntry> Timeline { get; set; } = [];
+
+    /// <summary>The fulfilment process, from the confirmation on (null before, and for orders that never got that far).</summary>
+    public OrderFulfilment? Fulfilment { get; set; }
 
     public bool IsEditable => Status is OrderStatus.Pending or OrderStatus.Confirmed;
 
@@ -216,7 +230,7 @@ public sealed class Order : ITenantOwned, IVersioned
         {
             case OrderStatus.Cancelled:
                 return CancelOutcome.AlreadyCancelled;
-            case OrderStatus.Rejected or OrderStatus.Dispatched:
+            case OrderStatus.Rejected or OrderStatus.Dispatched or OrderStatus.Completed or OrderStatus.PartiallyReturned or OrderStatus.Returned:
                 return CancelOutcome.NotAllowed;
             default:
                 PendingChange = null;
@@ -234,6 +248,41 @@ public sealed class Order : ITenantOwned, IVersioned
         Transition(OrderStatus.Dispatched, reason, "logistics", now);
         return true;
     }
+
+    /// <summary>Every shipment was delivered: the order is fulfilled, and closed.</summary>
+    public bool Complete(string reason, string by, DateTimeOffset now)
+    {
+        if (Status != OrderStatus.Dispatched)
+            return false;
+        Transition(OrderStatus.Completed, reason, by, now);
+        ClosedAt = now;
+        return true;
+    }
+
+    /// <summary>Goods came back: PartiallyReturned, or Returned when every shipped unit did. Never back from Returned.</summary>
+    public bool Return(bool fully, string reason, string by, DateTimeOffset now)
+    {
+        var allowed = fully
+            ? Status is OrderStatus.Dispatched or OrderStatus.Completed or OrderStatus.PartiallyReturned
+            : Status is OrderStatus.Dispatched or OrderStatus.Completed;
+        if (!allowed)
+            return false;
+        Transition(fully ? OrderStatus.Returned : OrderStatus.PartiallyReturned, reason, by, now);
+        return true;
+    }
+
+    /// <summary>Nothing more is expected for the order (its last step happened now); it moves to the archive later.</summary>
+    public void Close(DateTimeOffset now) => ClosedAt = now;
+
+    /// <summary>Something is expected again (a customer return was authorized): the order stays live until it arrives.</summary>
+    public void Reopen() => ClosedAt = null;
+
+    /// <summary>
+    /// Adds what the fulfilment did or heard to the story without changing the order itself: its version stays, so a
+    /// shipment being picked does not make someone's edit of the address fail.
+    /// </summary>
+    public void Noted(string kind, string summary, string by, DateTimeOffset now) =>
+        Timeline.Add(new OrderTimelineEntry { OrderId = Id, TenantId = TenantId, At = now, Kind = kind, By = by, Summary = summary });
 
     private void Note(string kind, string summary, string by, DateTimeOffset now)
     {

@@ -2,10 +2,10 @@ using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Tessera.Messaging.Outbox;
 using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
+using Tessera.Orders.Fulfilment;
 using Tessera.ServiceDefaults.Api;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Security;
@@ -13,7 +13,11 @@ using Tessera.ServiceDefaults.Validation;
 
 namespace Tessera.Orders.Features;
 
-/// <summary>Cancels a Pending or Confirmed order; OrderCancelled tells inventory to release what it reserved.</summary>
+/// <summary>
+/// Cancels a Pending or Confirmed order — nothing has left a warehouse yet. OrderCancelled tells inventory to release
+/// what it reserved and logistics to cancel the shipments; the fulfilment records both as awaited compensations. Once
+/// a shipment left, the order cannot be cancelled: the answer says where the goods went and suggests a return.
+/// </summary>
 public static class CancelOrder
 {
     public sealed record Request(string Reason);
@@ -32,10 +36,10 @@ public static class CancelOrder
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Handle(
         Guid id, Request request, HttpContext http, ClaimsPrincipal user, OrdersDbContext db, Archive.OrderArchive archive, OrderPrivacy privacy,
-        IOutbox outbox, TimeProvider clock, CancellationToken cancellationToken)
+        FulfilmentProcess process, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var order = await db.Orders.AsSplitQuery().Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline)
+        var order = await db.Orders.AsSplitQuery().Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline).WithFulfilment()
             .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         if (order is null)
             return await archive.FindAsync(id, cancellationToken) is { } archived
@@ -44,15 +48,16 @@ public static class CancelOrder
         if (!ETags.Matches(http.Request, order.Version))
             return Problems.PreconditionFailed($"Order {order.Number} is at version {order.Version}, not the one in If-Match. Reload it first.");
 
-        var previous = order.Status;
-        switch (order.Cancel(request.Reason.Trim(), user.Actor(), clock.GetUtcNow()))
+        switch (process.Cancel(order, request.Reason.Trim(), user.Actor()))
         {
             case CancelOutcome.NotAllowed:
-                return Problems.Conflict("The order cannot be cancelled",
-                    $"Order {order.Number} is {order.Status}; only Pending or Confirmed orders can be cancelled" +
-                    (order.Status == OrderStatus.Dispatched ? ": it has left the warehouse. Arrange a return instead." : "."));
+                return Problems.Conflict("The order cannot be cancelled", FulfilmentProcess.WhyNotCancellable(order),
+                    new Dictionary<string, object?>
+                    {
+                        ["orderStatus"] = order.Status.ToString(),
+                        ["suggestion"] = order.Status == OrderStatus.Rejected ? null : "customer-return",
+                    });
             case CancelOutcome.Cancelled:
-                outbox.Publish(new OrderCancelled(order.Id, order.Number, request.Reason.Trim(), previous), order.Id.ToString());
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 break;

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Orders.Archive;
 using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
+using Tessera.Orders.Fulfilment;
 using Tessera.ServiceDefaults.Api;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Tenancy;
@@ -12,13 +13,13 @@ namespace Tessera.Orders.Features;
 public static class GetOrder
 {
     public static void Map(RouteGroupBuilder orders) =>
-        orders.MapGet("/{id:guid}", Handle).WithName("GetOrder").WithSummary("An order with its lines and status history, with its ETag.");
+        orders.MapGet("/{id:guid}", Handle).WithName("GetOrder").WithSummary("An order with its lines, status history, timeline and fulfilment (state, shipments, allocation, compensations, alerts, returns), with its ETag.");
 
     private static async Task<Results<Ok<OrderDto>, ProblemHttpResult>> Handle(
         Guid id, HttpResponse response, OrdersDbContext db, OrderArchive archive, ITenantContext tenant, OrderPrivacy privacy, CancellationToken cancellationToken)
     {
         var order = await db.Orders.AsNoTracking().AsSplitQuery()
-            .Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline)
+            .Include(o => o.Lines).Include(o => o.History).Include(o => o.Timeline).WithFulfilment()
             .FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         if (order is not null)
         {

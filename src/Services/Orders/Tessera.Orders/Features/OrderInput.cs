@@ -27,7 +27,7 @@ public static class OrderRules
     public const int MaxLines = 500;
     public const int MaxTags = 20;
     public const string TagPattern = @"^[\p{L}\p{Nd}][\p{L}\p{Nd} _-]{0,39}$";
-    public static readonly string[] ServiceLevels = ["standard", "express", "same-day", "pickup"];
+    public static readonly string[] ServiceLevels = ["standard", "express", "same-day", "economy", "pickup"];
 
     public static string NormalizeTag(string tag) => tag.Trim().ToLowerInvariant();
 

@@ -9,6 +9,7 @@ using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
 using Tessera.Orders.Features;
+using Tessera.Orders.Fulfilment;
 using Tessera.ServiceDefaults.Json;
 
 namespace Tessera.Orders.Messaging;
@@ -20,10 +21,13 @@ internal static class Orders
     /// report about one changes nothing). An order that exists nowhere is an error, and the message is retried.
     /// </summary>
     public static async Task<Order?> LoadAsync(OrdersDbContext db, OrderArchive archive, Guid id, string eventName, CancellationToken cancellationToken) =>
-        await db.Orders.Include(o => o.Lines).FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
+        await db.Orders.AsSplitQuery().Include(o => o.Lines).WithFulfilment().FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
         ?? (await archive.FindAsync(id, cancellationToken) is null
             ? throw new InvalidOperationException($"{eventName} names order {id}, which does not exist.")
             : null);
+
+    public static IEnumerable<(string Sku, string Warehouse, decimal Quantity)> Tuples(IEnumerable<ReservedLine> lines) =>
+        lines.Select(l => (l.Sku, l.Warehouse, l.Quantity));
 
     public static string Quantities(IEnumerable<ReservedLine> lines) =>
         string.Join(", ", lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Sku} × {l.Quantity:0.####} in {l.Warehouse}")));
@@ -32,19 +36,25 @@ internal static class Orders
         string.Join("; ", lines.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Sku} (ordered {s.Requested:0.####}, available {s.Available:0.####})")));
 }
 
-/// <summary>Every line is reserved: a Pending order becomes Confirmed. Late answers for cancelled orders change nothing.</summary>
-public sealed class ConfirmOrderOnStockReserved(OrdersDbContext db, OrderArchive archive, IOutbox outbox, TimeProvider clock) : IEventHandler<StockReserved>
+/// <summary>
+/// Every line is reserved: a Pending order becomes Confirmed and, in the same transaction, the fulfilment records the
+/// allocation and asks logistics for the shipments. Late answers for cancelled orders change nothing but the
+/// compensation the cancellation now waits for (inventory releases that stock).
+/// </summary>
+public sealed class ConfirmOrderOnStockReserved(OrdersDbContext db, OrderArchive archive, IOutbox outbox, FulfilmentProcess process, TimeProvider clock)
+    : IEventHandler<StockReserved>
 {
     public async Task HandleAsync(StockReserved message, MessageContext context, CancellationToken cancellationToken)
     {
         var order = await Orders.LoadAsync(db, archive, message.OrderId, nameof(StockReserved), cancellationToken);
-        if (order is null)
-            return;
+        if (order is null || order.Fulfilment is { ReservationRecorded: true })
+            return; // the same reservation reported again
         var warehouses = string.Join(", ", message.Lines.Select(l => l.Warehouse).Distinct().Order(StringComparer.Ordinal));
         if (order.Confirm($"Reserved in {warehouses}", clock.GetUtcNow()))
             outbox.Publish(new OrderConfirmed(order.Id, order.Number), order.Id.ToString());
         else
             order.Reported($"Inventory reserved {Orders.Quantities(message.Lines)} while the order was {order.Status}", "inventory", clock.GetUtcNow());
+        process.Reserved(order, message.Lines, context.Producer);
     }
 }
 
@@ -63,31 +73,50 @@ public sealed class RejectOrderOnReservationFailed(OrdersDbContext db, OrderArch
     }
 }
 
-/// <summary>Inventory gave back what it held for the order (after a cancellation): part of the order's story.</summary>
-public sealed class NoteStockReleased(OrdersDbContext db, OrderArchive archive, TimeProvider clock) : IEventHandler<StockReleased>
+/// <summary>
+/// Inventory gave back what it held for the order (after a cancellation): part of the order's story, and the
+/// compensation the cancellation waited for is done.
+/// </summary>
+public sealed class NoteStockReleased(OrdersDbContext db, OrderArchive archive, FulfilmentProcess process) : IEventHandler<StockReleased>
 {
     public async Task HandleAsync(StockReleased message, MessageContext context, CancellationToken cancellationToken)
     {
         var order = await Orders.LoadAsync(db, archive, message.OrderId, nameof(StockReleased), cancellationToken);
         if (order is null)
             return;
-        order.Reported($"Inventory released {Orders.Quantities(message.Lines)}", "inventory", clock.GetUtcNow());
+        var fulfilment = process.Of(order);
+        if (fulfilment.Compensations.Any(c => c.Kind == CompensationKinds.ReleaseReservation && c.Status != CompensationStatuses.Awaited))
+            return; // released already: the same release reported again
+        fulfilment.Unallocate(Orders.Tuples(message.Lines), process.Now);
+        fulfilment.Note(TimelineKinds.Report, $"Inventory released {Orders.Quantities(message.Lines)}", context.Producer);
+        if (fulfilment.Settle(CompensationKinds.ReleaseReservation, "reservation", "inventory", true, "released " + Orders.Quantities(message.Lines), process.Now))
+            fulfilment.Note(TimelineKinds.Fulfilment, "Compensation done: the reserved stock is released", FulfilmentProcess.Actor);
+        process.Settle(order, fulfilment, context.Producer);
     }
 }
 
-/// <summary>The reservation matches the proposed lines: they become the order's lines, re-priced.</summary>
-public sealed class ApplyLineChange(OrdersDbContext db, OrderArchive archive, IOutbox outbox, TimeProvider clock) : IEventHandler<ReservationAdjusted>
+/// <summary>
+/// The reservation matches the proposed lines: they become the order's lines, re-priced. The allocation follows what
+/// inventory did in every case; before dispatch the shipments are requested again for the new lines, under a new
+/// request id that supersedes the previous request.
+/// </summary>
+public sealed class ApplyLineChange(OrdersDbContext db, OrderArchive archive, IOutbox outbox, FulfilmentProcess process, TimeProvider clock)
+    : IEventHandler<ReservationAdjusted>
 {
     public async Task HandleAsync(ReservationAdjusted message, MessageContext context, CancellationToken cancellationToken)
     {
         var order = await Orders.LoadAsync(db, archive, message.OrderId, nameof(ReservationAdjusted), cancellationToken);
         if (order is null)
             return;
+        var fulfilment = process.Of(order);
+        if (!fulfilment.Adjust(message.ChangeId, Orders.Tuples(message.Reserved), Orders.Tuples(message.Released), process.Now))
+            return; // this adjustment was applied already
         var pending = OrderComposer.ReadPending(order.PendingChange);
         var now = clock.GetUtcNow();
         if (pending?.Id != message.ChangeId)
         {
             order.Reported($"Inventory adjusted the reservation for a change that no longer applies (order {order.Status})", "inventory", now);
+            process.Settle(order, fulfilment, context.Producer);
             return;
         }
 
@@ -106,11 +135,18 @@ public sealed class ApplyLineChange(OrdersDbContext db, OrderArchive archive, IO
         order.Edited($"Lines changed from {before} to {OrderComposer.Describe(order.Lines)}", pending.RequestedBy ?? "unknown", now);
         outbox.Publish(new OrderLinesChanged(order.Id, order.Number, pending.Id,
             order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList()), order.Id.ToString());
+        if (order.Status == OrderStatus.Confirmed && fulfilment.State is FulfilmentState.Reserved or FulfilmentState.ShipmentRequested)
+            process.RequestShipments(order, fulfilment);
+        process.Settle(order, fulfilment, context.Producer);
     }
 }
 
-/// <summary>The proposed lines could not be reserved: they are dropped and the order keeps its lines.</summary>
-public sealed class RefuseLineChange(OrdersDbContext db, OrderArchive archive, IOutbox outbox, TimeProvider clock) : IEventHandler<ReservationAdjustmentFailed>
+/// <summary>
+/// The proposed lines could not be reserved: they are dropped and the order keeps its lines. Shipments held back for
+/// the change are requested now, for the lines the order kept.
+/// </summary>
+public sealed class RefuseLineChange(OrdersDbContext db, OrderArchive archive, IOutbox outbox, FulfilmentProcess process, TimeProvider clock)
+    : IEventHandler<ReservationAdjustmentFailed>
 {
     public async Task HandleAsync(ReservationAdjustmentFailed message, MessageContext context, CancellationToken cancellationToken)
     {
@@ -123,5 +159,10 @@ public sealed class RefuseLineChange(OrdersDbContext db, OrderArchive archive, I
         var reason = message.ShortLines.Count > 0 ? "not enough stock: " + Orders.Shortages(message.ShortLines) : message.Reason;
         order.Reported($"Line change refused, the order keeps its lines: {reason}", "inventory", clock.GetUtcNow());
         outbox.Publish(new OrderLineChangeRejected(order.Id, order.Number, message.ChangeId, reason), order.Id.ToString());
+        if (order.Status == OrderStatus.Confirmed && order.Fulfilment is { State: FulfilmentState.Reserved, RequestId: null } fulfilment)
+        {
+            process.RequestShipments(order, fulfilment);
+            process.Settle(order, fulfilment, context.Producer);
+        }
     }
 }

@@ -11,7 +11,8 @@ namespace Tessera.Orders.Search;
 /// </summary>
 public sealed class ProjectOrderToSearch(OrdersDbContext db) :
     IEventHandler<OrderPlaced>, IEventHandler<OrderConfirmed>, IEventHandler<OrderRejected>, IEventHandler<OrderCancelled>,
-    IEventHandler<OrderChanged>, IEventHandler<OrderLinesChanged>, IEventHandler<OrderDispatched>
+    IEventHandler<OrderChanged>, IEventHandler<OrderLinesChanged>, IEventHandler<OrderDispatched>, IEventHandler<OrderCompleted>,
+    IEventHandler<OrderReturned>
 {
     public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
     public Task HandleAsync(OrderConfirmed message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
@@ -20,6 +21,8 @@ public sealed class ProjectOrderToSearch(OrdersDbContext db) :
     public Task HandleAsync(OrderChanged message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
     public Task HandleAsync(OrderLinesChanged message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
     public Task HandleAsync(OrderDispatched message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
+    public Task HandleAsync(OrderCompleted message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
+    public Task HandleAsync(OrderReturned message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
 
     private async Task Project(Guid orderId, CancellationToken cancellationToken)
     {

@@ -10,9 +10,10 @@ namespace Tessera.Web.Pages.Orders;
 
 /// <summary>
 /// One order in the unified model: lines with discounts and tax, totals, customer, shipping, marketing, payment,
-/// operational details and the tenant's own attributes; and a live part (status, timeline, a line change waiting for
-/// inventory, reservations, cancel) that refreshes itself while something is still to happen. Reservations come from
-/// inventory and degrade on their own. An archived order is shown read-only.
+/// operational details and the tenant's own attributes; and a live part (status, fulfilment with its shipments, alerts
+/// and compensations, timeline, a line change waiting for inventory, reservations, cancel) that refreshes itself while
+/// something is still to happen — a dispatch made on the shipment's page shows up here without a reload. Reservations
+/// come from inventory and degrade on their own. An archived order is shown read-only.
 /// </summary>
 public sealed class DetailsModel(OrdersApi orders, InventoryApi inventory, IAuthorizationService authorization) : PageModel
 {
@@ -32,6 +33,16 @@ public sealed class DetailsModel(OrdersApi orders, InventoryApi inventory, IAuth
 
     /// <summary>Something is still to happen that another service decides: inventory confirming the order, or answering a line change.</summary>
     public bool IsSettling => !Value.Archived && (Value.Status == OrderStatus.Pending || Value.PendingChange is not null);
+
+    /// <summary>
+    /// The goods are still on their way, or the fulfilment waits for a compensation, a return or a person (an open
+    /// alert): steps reported by inventory and logistics keep coming.
+    /// </summary>
+    public bool IsFulfilling => !Value.Archived && (Value.Status is OrderStatus.Confirmed or OrderStatus.Dispatched || Value.Fulfilment is { } fulfilment &&
+        (fulfilment.Compensations.Any(c => c.Status == "Awaited") || fulfilment.Alerts.Any(a => a.ClearedAt is null) || fulfilment.Returns.Any(r => r.ReceivedAt is null)));
+
+    /// <summary>How often the live part refreshes itself, or null when nothing is expected.</summary>
+    public string? PollEvery => IsSettling ? "every 1s" : IsFulfilling ? "every 2s" : null;
 
     /// <summary>The live part's own address: it names the line change it waits for, so that it knows when that was decided.</summary>
     public string LiveUrl => $"/orders/{Id}?handler=Live" + (Value.PendingChange is { } pending ? $"&awaiting={pending.Id}" : "");
@@ -117,6 +128,36 @@ public sealed class DetailsModel(OrdersApi orders, InventoryApi inventory, IAuth
         "status" => "Status",
         "change" => "Edit",
         "report" => "Report",
+        "fulfilment" => "Fulfilment",
+        "alert" => "Alert",
         _ => kind,
     };
+
+    /// <summary>A state in words: PartiallyDispatched → "Partially dispatched".</summary>
+    public static string Words(string name) =>
+        string.Concat(name.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
+
+    public static string StateBadge(FulfilmentState state) => state switch
+    {
+        FulfilmentState.Completed => "text-bg-dark",
+        FulfilmentState.Cancelled => "text-bg-secondary",
+        FulfilmentState.DeliveryFailed => "text-bg-danger",
+        FulfilmentState.PartiallyReturned or FulfilmentState.Returned or FulfilmentState.ReturnedToOrigin => "text-bg-info",
+        FulfilmentState.Reserved or FulfilmentState.ShipmentRequested => "text-bg-warning",
+        _ => "text-bg-primary",
+    };
+
+    public static string ShipmentBadge(FulfilmentShipmentStatus status) => status switch
+    {
+        FulfilmentShipmentStatus.Delivered => "text-bg-success",
+        FulfilmentShipmentStatus.DeliveryFailed => "text-bg-danger",
+        FulfilmentShipmentStatus.Cancelled => "text-bg-secondary",
+        FulfilmentShipmentStatus.ReturnedToOrigin => "text-bg-info",
+        FulfilmentShipmentStatus.Dispatched or FulfilmentShipmentStatus.InTransit => "text-bg-primary",
+        _ => "text-bg-light border",
+    };
+
+    /// <summary>The time of a shipment's latest step, for the table.</summary>
+    public static DateTimeOffset? LatestStep(FulfilmentShipmentDto s) =>
+        new[] { s.CreatedAt, s.PickedAt, s.PackedAt, s.DispatchedAt, s.InTransitAt, s.DeliveryFailedAt, s.DeliveredAt, s.ReturnedAt, s.CancelledAt }.Max();
 }

@@ -17,7 +17,7 @@ namespace Tessera.Web.Pages.Orders;
 public sealed class EditModel(OrdersApi orders, InventoryApi inventory) : PageModel
 {
     public static readonly LineColumns Columns = new("Unit price", "unitPrice", "/orders/new?handler=Product", Adjustments: true);
-    public static readonly string[] ServiceLevels = ["standard", "express", "same-day", "pickup"];
+    public static readonly string[] ServiceLevels = ["standard", "express", "same-day", "economy", "pickup"];
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public OrderForm Form { get; set; } = new();

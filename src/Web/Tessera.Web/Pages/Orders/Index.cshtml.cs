@@ -113,6 +113,8 @@ public sealed class IndexModel(OrdersApi orders, IAuthorizationService authoriza
     {
         OrderStatus.Confirmed => "text-bg-success",
         OrderStatus.Dispatched => "text-bg-primary",
+        OrderStatus.Completed => "text-bg-dark",
+        OrderStatus.PartiallyReturned or OrderStatus.Returned => "text-bg-info",
         OrderStatus.Rejected => "text-bg-danger",
         OrderStatus.Cancelled => "text-bg-secondary",
         _ => "text-bg-warning",
