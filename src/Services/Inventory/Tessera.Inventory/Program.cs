@@ -16,7 +16,7 @@ app.MapMessaging<InventoryDbContext>("/api/inventory");
 app.MapInventoryApi();
 
 await app.MigrateDatabaseAsync<InventoryDbContext>();
-await app.BackfillLedgerAsync();
+await app.Services.BackfillLedgerAsync(app.Logger);
 await app.RunAsync();
 
 public partial class Program;

@@ -11,9 +11,10 @@ namespace Tessera.Inventory.Ledger;
 /// </summary>
 public static class LedgerBackfill
 {
-    public static async Task BackfillLedgerAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    /// <returns>How many movements got a running balance.</returns>
+    public static async Task<int> BackfillLedgerAsync(this IServiceProvider services, ILogger logger, CancellationToken cancellationToken = default)
     {
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
@@ -24,10 +25,11 @@ public static class LedgerBackfill
             probe.Transaction = dbTransaction;
             probe.CommandText = "SELECT EXISTS (SELECT 1 FROM movements WHERE balance_quantity IS NULL)";
             if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
-                return;
+                return 0;
         }
 
         var balances = new List<(long Id, decimal Quantity, decimal Value)>();
+        var written = 0;
         await using (var read = connection.CreateCommand())
         {
             read.Transaction = dbTransaction;
@@ -58,11 +60,12 @@ public static class LedgerBackfill
             foreach (var balance in balances)
             {
                 (id.Value, q.Value, v.Value) = (balance.Id, Text(balance.Quantity), Text(balance.Value));
-                await write.ExecuteNonQueryAsync(cancellationToken);
+                written += await write.ExecuteNonQueryAsync(cancellationToken);
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        app.Logger.LogInformation("Wrote the running balances of {Count} movements recorded before the ledger kept them", balances.Count);
+        logger.LogInformation("Wrote the running balances of {Count} movements recorded before the ledger kept them", written);
+        return written;
     }
 
     /// <summary>Decimals as EF Core's SQLite provider stores them.</summary>
