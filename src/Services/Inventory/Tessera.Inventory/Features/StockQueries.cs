@@ -86,22 +86,24 @@ public static class StockQueries
             query = query.Where(s => s.Warehouse == code);
         }
         response.Headers["X-Total-Count"] = (await query.CountAsync(cancellationToken)).ToString(CultureInfo.InvariantCulture);
+        // A scalar subquery per row (one index seek each); a whole-row FirstOrDefault would become a window over the entire ledger.
         var rows = await query.OrderBy(s => s.Sku).ThenBy(s => s.Warehouse).Skip(paging.Skip).Take(paging.PageSize)
             .Select(s => new
             {
                 s.Sku,
                 s.Warehouse,
-                Last = db.Movements
+                LastId = db.Movements
                     .Where(m => m.Sku == s.Sku && m.Warehouse == s.Warehouse && m.OccurredAt <= moment)
                     .OrderByDescending(m => m.OccurredAt).ThenByDescending(m => m.Id)
-                    .Select(m => new { m.Id, m.OccurredAt, m.BalanceQuantity, m.BalanceValue })
+                    .Select(m => (long?)m.Id)
                     .FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows.Select(r => r.Last is null
-            ? new StockAsOfDto(r.Sku, r.Warehouse, moment, 0, 0, 0, null, null)
-            : new StockAsOfDto(r.Sku, r.Warehouse, moment, r.Last.BalanceQuantity, r.Last.BalanceValue, Average(r.Last.BalanceQuantity, r.Last.BalanceValue),
-                r.Last.Id, r.Last.OccurredAt)).ToList());
+        var ids = rows.Where(r => r.LastId is not null).Select(r => r.LastId!.Value).ToList();
+        var last = await db.Movements.AsNoTracking().Where(m => ids.Contains(m.Id)).ToDictionaryAsync(m => m.Id, cancellationToken);
+        return TypedResults.Ok(rows.Select(r => r.LastId is long id && last.TryGetValue(id, out var m)
+            ? new StockAsOfDto(r.Sku, r.Warehouse, moment, m.BalanceQuantity, m.BalanceValue, Average(m.BalanceQuantity, m.BalanceValue), m.Id, m.OccurredAt)
+            : new StockAsOfDto(r.Sku, r.Warehouse, moment, 0, 0, 0, null, null)).ToList());
     }
 
     private static decimal Average(decimal quantity, decimal value) => quantity > 0 ? MovingAverage.Cost(value / quantity) : 0;

@@ -135,7 +135,8 @@ public sealed class StockLedger(InventoryDbContext db, IOutbox outbox, TimeProvi
                 db.BinStock.Add(new BinStock { Sku = sku, Warehouse = warehouse, Bin = bin, OnHand = delta, UpdatedAt = now });
         }
         db.Movements.AddRange(movements);
-        await db.SaveChangesAsync(cancellationToken);
+        // One prepared INSERT for the lot (a receipt may have 500 lines); what the caller changed besides is saved by its own SaveChanges.
+        db.InsertAddedInBulk();
         return new Posting(movements, []);
     }
 

@@ -55,7 +55,7 @@ internal sealed class ReservationExpiryJob(
             var db = scope.ServiceProvider.GetRequiredService<InventoryDbContext>();
             due = (await db.Reservations.IgnoreQueryFilters().AsNoTracking()
                     .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt != null && r.ExpiresAt <= now)
-                    .Select(r => new { r.TenantId, r.OrderId }).Distinct().Take(Batch).ToListAsync(cancellationToken))
+                    .Select(r => new { r.TenantId, r.OrderId }).Distinct().OrderBy(r => r.OrderId).Take(Batch).ToListAsync(cancellationToken))
                 .Select(r => (r.TenantId, r.OrderId)).ToList();
         }
         foreach (var (tenant, order) in due)
