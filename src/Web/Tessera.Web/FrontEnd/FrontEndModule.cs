@@ -51,6 +51,8 @@ public static class FrontEndModule
             o.Conventions.AuthorizePage("/Orders/Edit", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Attributes", Policies.Administer);
             o.Conventions.AuthorizePage("/Inventory/Receive", Policies.ReceiveStock);
+            o.Conventions.AuthorizePage("/Inventory/TransferNew", Policies.ReceiveStock);
+            o.Conventions.AuthorizePage("/Inventory/CountNew", Policies.ReceiveStock);
             o.Conventions.AddPageApplicationModelConvention("/Account/SignIn",
                 m => m.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
         });

@@ -93,9 +93,9 @@ public sealed class InventoryApi(HttpClient http)
     public async Task<CountDto?> CountAsync(Guid id, CancellationToken cancellationToken) =>
         await (await http.GetAsync($"/api/inventory/counts/{id}", cancellationToken)).ReadOrNullAsync<CountDto>(cancellationToken);
 
-    public async Task<PagedResult<CountLineDto>> CountLinesAsync(Guid id, bool differences, int page, int pageSize, CancellationToken cancellationToken) =>
-        (await http.GetFromJsonAsync<PagedResult<CountLineDto>>($"/api/inventory/counts/{id}/lines?" + HttpExtensions.Query(
-            ("differences", differences ? "true" : null), ("page", page), ("pageSize", pageSize)), TesseraJson.Options, cancellationToken))!;
+    public async Task<PagedResult<CountLineDto>?> CountLinesAsync(Guid id, bool differences, int page, int pageSize, CancellationToken cancellationToken) =>
+        await (await http.GetAsync($"/api/inventory/counts/{id}/lines?" + HttpExtensions.Query(
+            ("differences", differences ? "true" : null), ("page", page), ("pageSize", pageSize)), cancellationToken)).ReadOrNullAsync<PagedResult<CountLineDto>>(cancellationToken);
 
     public Task<ApiResult<CountDto>> StartCountAsync(CountInput input, string idempotencyKey, CancellationToken cancellationToken) =>
         SendAsync<CountDto>(HttpMethod.Post, "/api/inventory/counts", input, idempotencyKey, cancellationToken);
