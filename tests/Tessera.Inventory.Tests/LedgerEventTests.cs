@@ -121,6 +121,22 @@ public sealed class LedgerEventTests(InventoryFactory factory) : IClassFixture<I
     }
 
     [Fact]
+    public async Task A_completed_order_releases_what_its_shipments_did_not_consume()
+    {
+        var warehouse = await _api.WarehouseAsync();
+        var sku = _api.Sku();
+        await _api.ReceiveAsync(warehouse, sku, 10, 1);
+        var order = await ReservedOrderAsync(sku, 5);
+        await DeliverAsync("logistics", order, new ShipmentDispatched(Guid.CreateVersion7(), order, warehouse, null, null, [new ShippedLine(sku, 3)], DateTimeOffset.UtcNow));
+
+        await DeliverAsync("orders", order, new OrderCompleted(order, 7, DateTimeOffset.UtcNow));
+
+        (await _api.StockAsync(sku, warehouse)).ShouldSatisfyAllConditions(s => s.OnHand.ShouldBe(7m), s => s.Reserved.ShouldBe(0m));
+        (await factory.PublishedAsync<StockReleased>()).Single(e => e.OrderId == order).Lines.ShouldBe([new ReservedLine(sku, warehouse, 2)]);
+        (await _api.ReservationsAsync(order)).Select(r => r.Status).Order().ShouldBe(["Consumed", "Released"]);
+    }
+
+    [Fact]
     public async Task A_dispatch_after_a_cancellation_issues_from_available_stock_or_fails_when_even_that_is_short()
     {
         var api = new LedgerApi(factory, LedgerApi.NewTenant("raced"));

@@ -21,7 +21,8 @@ public static class InventoryModule
             .Subscribe("orders", s => s
                 .Handle<OrderPlaced, ReserveStockOnOrderPlaced>()
                 .Handle<OrderChanged, AdjustReservationOnOrderChanged>()
-                .Handle<OrderCancelled, ReleaseStockOnOrderCancelled>())
+                .Handle<OrderCancelled, ReleaseStockOnOrderCancelled>()
+                .Handle<OrderCompleted, ReleaseStockOnOrderCompleted>())
             .Subscribe("procurement", s => s
                 .Handle<GoodsReceived, PostGoodsReceipt>()
                 .Handle<SupplierReturnShipped, IssueSupplierReturn>())
