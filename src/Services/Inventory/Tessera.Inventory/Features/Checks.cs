@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Inventory.Data;
 
@@ -44,7 +45,7 @@ public static class Checks
             s => new[]
             {
                 s.Bin is null
-                    ? $"Only {s.Available:0.####} of {s.Sku} available in {warehouse} (asked {s.Requested:0.####}); negative stock is not allowed."
-                    : $"Only {s.Available:0.####} of {s.Sku} available in bin {s.Bin} of {warehouse} (asked {s.Requested:0.####}).",
+                    ? string.Create(CultureInfo.InvariantCulture, $"Only {s.Available:0.####} of {s.Sku} available in {warehouse} (asked {s.Requested:0.####}); negative stock is not allowed.")
+                    : string.Create(CultureInfo.InvariantCulture, $"Only {s.Available:0.####} of {s.Sku} available in bin {s.Bin} of {warehouse} (asked {s.Requested:0.####})."),
             });
 }

@@ -56,20 +56,20 @@ public static class Consistency
             stocked.Add((row.Sku, row.Warehouse));
             var sum = ledgerSums.GetValueOrDefault((row.Sku, row.Warehouse));
             if (sum != row.OnHand)
-                i1.Add(new InvariantViolationDto(key, $"on hand {row.OnHand} but the ledger sums to {sum}"));
+                i1.Add(new InvariantViolationDto(key, FormattableString.Invariant($"on hand {row.OnHand} but the ledger sums to {sum}")));
             else if (row.LastBalance is decimal balance && balance != row.OnHand)
-                i1.Add(new InvariantViolationDto(key, $"on hand {row.OnHand} but the last movement's running balance is {balance}"));
+                i1.Add(new InvariantViolationDto(key, FormattableString.Invariant($"on hand {row.OnHand} but the last movement's running balance is {balance}")));
 
             var reserved = reservedSums.GetValueOrDefault((row.Sku, row.Warehouse));
             if (row.Reserved < 0)
-                i2.Add(new InvariantViolationDto(key, $"reserved {row.Reserved} is negative"));
+                i2.Add(new InvariantViolationDto(key, FormattableString.Invariant($"reserved {row.Reserved} is negative")));
             else if (row.Reserved != reserved)
-                i2.Add(new InvariantViolationDto(key, $"reserved {row.Reserved} but the active reservations sum to {reserved}"));
+                i2.Add(new InvariantViolationDto(key, FormattableString.Invariant($"reserved {row.Reserved} but the active reservations sum to {reserved}")));
             else if (!settings.NegativeStockAllowed && row.Reserved > row.OnHand)
-                i2.Add(new InvariantViolationDto(key, $"reserved {row.Reserved} exceeds on hand {row.OnHand}"));
+                i2.Add(new InvariantViolationDto(key, FormattableString.Invariant($"reserved {row.Reserved} exceeds on hand {row.OnHand}")));
         }
         foreach (var ((sku, warehouse), sum) in ledgerSums.Where(s => !stocked.Contains(s.Key)))
-            i1.Add(new InvariantViolationDto($"{sku}@{warehouse}", $"the ledger sums to {sum} but there is no stock row"));
+            i1.Add(new InvariantViolationDto($"{sku}@{warehouse}", FormattableString.Invariant($"the ledger sums to {sum} but there is no stock row")));
 
         var invariants = new List<InvariantResultDto>
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -321,7 +322,7 @@ public static class Counts
             if (!lost.Succeeded)
                 return IdempotentOutcome.Refused(Problems.Conflict("The count cannot be posted",
                     string.Join(" ", lost.Shortages.Select(s =>
-                        $"{s.Sku}: the count removes {s.Requested:0.####} but only {s.Available:0.####} is on hand and not reserved; release or ship reservations first."))));
+                        string.Create(CultureInfo.InvariantCulture, $"{s.Sku}: the count removes {s.Requested:0.####} but only {s.Available:0.####} is on hand and not reserved; release or ship reservations first.")))));
             var found = await ledger.PostAsync(count.Warehouse, MovementType.CountAdjustIn, source,
                 gains.Select(l => new LedgerLine(l.Sku, l.PendingDifference!.Value, count.Bin, Reason: l.Reason)).ToList(), actor, ct);
 

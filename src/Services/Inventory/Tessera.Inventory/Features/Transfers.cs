@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -237,7 +238,7 @@ public static class Transfers
                     if (line is null)
                         errors[$"lines[{i}].sku"] = [$"Transfer {transfer.Number} has no line for {asked[i].Sku}."];
                     else if (asked[i].Quantity > line.InTransit)
-                        errors[$"lines[{i}].quantity"] = [$"Only {line.InTransit:0.####} of {line.Sku} is in transit."];
+                        errors[$"lines[{i}].quantity"] = [string.Create(CultureInfo.InvariantCulture, $"Only {line.InTransit:0.####} of {line.Sku} is in transit.")];
                     else
                         deliveries.Add((line, asked[i].Quantity!.Value, Transfer.ValueOf(line, asked[i].Quantity!.Value), Checks.NormalizeBin(asked[i].Bin)));
                 }
