@@ -69,7 +69,8 @@ public sealed class InventoryLedgerTests(BrowserFixture fixture)
             await Assertions.Expect(rows.First.GetByTestId("balance")).ToHaveTextAsync("6");
             await Assertions.Expect(rows.Nth(1).GetByTestId("balance")).ToHaveTextAsync("4");
             await page.GotoAsync(transferUrl);
-            await Assertions.Expect(page.GetByTestId("transfer-lines")).ToContainTextAsync("₫480,000");
+            await Assertions.Expect(page.GetByTestId("transfer-status")).ToHaveTextAsync("Received");
+            await Assertions.Expect(page.GetByTestId("transfer-lines")).ToContainTextAsync("₫80,000");
         });
     }
 
