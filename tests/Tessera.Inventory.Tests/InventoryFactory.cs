@@ -14,6 +14,8 @@ public sealed class InventoryFactory : ServiceFactory<Program, InventoryDbContex
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Tessera:Services:catalog"] = "http://catalog.test",
+        // Lapsed reservations are looked for often, so that a test sees one released within a moment.
+        ["Tessera:Inventory:ReservationExpiry:Interval"] = "00:00:00.200",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -171,7 +171,23 @@ searchBench.SetAction(async (result, cancellationToken) =>
         result.GetValue(searchRequests), result.GetValue(searchWarmup), !result.GetValue(noSeed), result.GetValue(randomSeed), result.GetValue(writeFiles)),
         cancellationToken));
 });
-root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench });
+// bench movements
+var ledgerMovements = new Option<long>("--movements") { Description = "Movements of the benchmark SKU (seeded through the API)", DefaultValueFactory = _ => 1_000_000 };
+var ledgerRequests = new Option<int>("--requests") { Description = "Timed history pages", DefaultValueFactory = _ => 300 };
+var ledgerWarmup = new Option<int>("--warmup") { Description = "Untimed pages first", DefaultValueFactory = _ => 30 };
+var ledgerPageSize = new Option<int>("--page-size") { Description = "Movements per history page", DefaultValueFactory = _ => 50 };
+var ledgerSku = new Option<string>("--sku") { Description = "The benchmark SKU", DefaultValueFactory = _ => "BENCH-LEDGER-1" };
+var ledgerWarehouse = new Option<string>("--warehouse") { Description = "The benchmark warehouse", DefaultValueFactory = _ => "BLEDGER" };
+var movementsBench = new Command("movements", "Time random pages of a SKU's movement history with running balance (seeds its movements through the API first)")
+    { ledgerMovements, ledgerRequests, ledgerWarmup, ledgerPageSize, ledgerSku, ledgerWarehouse, noSeed };
+movementsBench.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => MovementsBenchmark.RunAsync(api, new MovementsBenchmark.Options(result.GetValue(ledgerMovements), result.GetValue(ledgerRequests),
+        result.GetValue(ledgerWarmup), result.GetValue(ledgerPageSize), !result.GetValue(noSeed), result.GetValue(ledgerSku)!, result.GetValue(ledgerWarehouse)!),
+        cancellationToken));
+});
+root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench });
 
 // orders import
 var importFile = new Argument<FileInfo>("file") { Description = "The CSV file (docs/import.md)" };

@@ -2,8 +2,12 @@ namespace Tessera.Inventory.Contracts;
 
 public sealed record WarehouseDto(Guid Id, string Code, string Name, DateTimeOffset CreatedAt);
 
-/// <summary>Stock of one SKU in one warehouse. Available = on hand − reserved.</summary>
-public sealed record StockDto(string Sku, string Warehouse, decimal OnHand, decimal Reserved, decimal Available, decimal AverageCost, decimal Value);
+/// <summary>
+/// Stock of one SKU in one warehouse. Available = on hand − reserved. InTransit is what transfers have shipped towards
+/// this warehouse and not yet delivered (not on hand, not available). ReorderPoint is set with PUT /reorder-points.
+/// </summary>
+public sealed record StockDto(string Sku, string Warehouse, decimal OnHand, decimal Reserved, decimal Available, decimal AverageCost, decimal Value,
+    decimal InTransit = 0, decimal? ReorderPoint = null);
 
 public sealed record ReceiptLineDto(string Sku, decimal Quantity, decimal UnitCost);
 
@@ -13,8 +17,10 @@ public sealed record MovementDto(
     long Id, string Sku, string Warehouse, string Type, decimal Quantity, decimal UnitCost, decimal Value,
     string SourceType, string SourceId, DateTimeOffset OccurredAt);
 
+/// <summary>A reservation: Status Active, Released, Consumed (shipped) or Expired (its hold lapsed at ExpiresAt).</summary>
 public sealed record ReservationDto(
-    Guid Id, Guid OrderId, string Sku, string Warehouse, decimal Quantity, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ReleasedAt);
+    Guid Id, Guid OrderId, string Sku, string Warehouse, decimal Quantity, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ReleasedAt,
+    DateTimeOffset? ExpiresAt = null);
 
 public sealed record ReservedLine(string Sku, string Warehouse, decimal Quantity);
 
@@ -93,3 +99,66 @@ public sealed record ReservationExpired(Guid OrderId, IReadOnlyList<ReservedLine
 
 /// <summary>The quantity of one (source document, SKU) in the ledger: for other services' reconciliations (I8).</summary>
 public sealed record SourceTotalDto(string SourceType, string SourceId, string Sku, string MovementType, decimal Quantity, decimal Value);
+
+// ---- DTOs of the stock ledger's API ----
+
+public sealed record BinDto(Guid Id, string Warehouse, string Code, string Name, DateTimeOffset CreatedAt);
+
+/// <summary>How much of a SKU lies in one bin (the breakdown of the stock row; stock received without a bin is in no bin).</summary>
+public sealed record BinStockDto(string Sku, string Warehouse, string Bin, decimal OnHand);
+
+/// <summary>A manual issue: Type "sales-out" or "supplier-return-out", each line valued at the moving average.</summary>
+public sealed record IssueDto(Guid Id, string Warehouse, string Type, string? Reference, IReadOnlyList<MovedLine> Lines, DateTimeOffset IssuedAt);
+
+/// <summary>
+/// A tenant's stock policy. NegativeStockAllowed false (the default): no issue takes on-hand below zero or below what
+/// is reserved. ReservationHoldMinutes: reservations made from now on lapse after that long (null: they hold until the
+/// goods ship or the order is cancelled).
+/// </summary>
+public sealed record InventorySettingsDto(bool NegativeStockAllowed, int? ReservationHoldMinutes, long Version, DateTimeOffset? UpdatedAt);
+
+/// <summary>A reorder point of a (SKU, warehouse) and where its available stock stands against it.</summary>
+public sealed record ReorderPointDto(string Sku, string Warehouse, decimal ReorderPoint, decimal ReorderQuantity, decimal OnHand, decimal Available,
+    decimal InTransit, bool Below);
+
+/// <summary>
+/// A movement in a history: signed Quantity and Value, and the running balance of its (SKU, warehouse) right after it
+/// (BalanceQuantity on hand, BalanceValue worth, BalanceAverageCost = value / quantity when positive).
+/// </summary>
+public sealed record MovementHistoryDto(
+    long Id, string Sku, string Warehouse, string? Bin, string Type, decimal Quantity, decimal UnitCost, decimal Value,
+    decimal BalanceQuantity, decimal BalanceValue, decimal BalanceAverageCost,
+    string SourceType, string SourceId, Guid? OrderId, string? Reason, string? Actor, DateTimeOffset OccurredAt);
+
+/// <summary>One page of a movement history, newest first; Next is the cursor (before=) of the following older page, null at the start of the ledger.</summary>
+public sealed record MovementHistoryPageDto(IReadOnlyList<MovementHistoryDto> Items, string? Next);
+
+/// <summary>Stock of a (SKU, warehouse) as it stood at At, from the ledger: the balance after the last movement at or before At.</summary>
+public sealed record StockAsOfDto(string Sku, string Warehouse, DateTimeOffset At, decimal OnHand, decimal Value, decimal AverageCost,
+    long? LastMovementId, DateTimeOffset? LastMovementAt);
+
+public sealed record TransferLineDto(int LineNo, string Sku, string? Bin, decimal Quantity, decimal Shipped, decimal Received, decimal InTransit,
+    decimal UnitCost, decimal ShippedValue, decimal ReceivedValue, decimal InTransitValue);
+
+/// <summary>A transfer: Status Draft → InTransit → PartiallyReceived → Received, or Cancelled while a draft.</summary>
+public sealed record TransferDto(
+    Guid Id, string Number, string FromWarehouse, string ToWarehouse, string? Reference, string Status, IReadOnlyList<TransferLineDto> Lines,
+    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ShippedAt, DateTimeOffset? CompletedAt, long Version);
+
+/// <summary>
+/// A count session. Lines: how many SKUs it counts; Counted: how many have a count; Differences: counted lines whose
+/// count differs from the book. Status Counting → Posted (or Cancelled).
+/// </summary>
+public sealed record CountDto(
+    Guid Id, string Number, string Warehouse, string? Bin, IReadOnlyList<string>? Skus, bool Blind, string Status, string? Reference,
+    long FreezePosition, DateTimeOffset StartedAt, string StartedBy, DateTimeOffset? PostedAt, string? PostedBy, string? Reason,
+    int Lines, int Counted, int Differences, long Version);
+
+/// <summary>
+/// A line of a count. Expected is the book quantity frozen when the count started; BookAtEntry the book quantity when
+/// the count was entered (Expected plus the movements since the freeze); Difference = Counted − BookAtEntry, posted as
+/// count-adjust-in/out. In a blind count Expected, BookAtEntry and Difference are hidden (null) from counters until
+/// the count is posted.
+/// </summary>
+public sealed record CountLineDto(string Sku, decimal? Expected, decimal? Counted, decimal? BookAtEntry, decimal? Difference, decimal? UnitCost,
+    decimal? Value, string? Reason, DateTimeOffset? CountedAt, string? CountedBy);

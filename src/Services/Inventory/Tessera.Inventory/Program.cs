@@ -1,5 +1,6 @@
 using Tessera.Inventory;
 using Tessera.Inventory.Data;
+using Tessera.Inventory.Ledger;
 using Tessera.Messaging;
 using Tessera.ServiceDefaults;
 using Tessera.ServiceDefaults.Data;
@@ -15,6 +16,7 @@ app.MapMessaging<InventoryDbContext>("/api/inventory");
 app.MapInventoryApi();
 
 await app.MigrateDatabaseAsync<InventoryDbContext>();
+await app.Services.BackfillLedgerAsync(app.Logger);
 await app.RunAsync();
 
 public partial class Program;

@@ -61,6 +61,8 @@ public static class FrontEndModule
             o.Conventions.AuthorizePage("/Procurement/EditOrder", Policies.Purchase);
             o.Conventions.AuthorizePage("/Procurement/Receive", Policies.ReceivePurchases);
             o.Conventions.AuthorizePage("/Procurement/NewReturn", Policies.ReceivePurchases);
+            o.Conventions.AuthorizePage("/Inventory/TransferNew", Policies.ReceiveStock);
+            o.Conventions.AuthorizePage("/Inventory/CountNew", Policies.ReceiveStock);
             o.Conventions.AddPageApplicationModelConvention("/Account/SignIn",
                 m => m.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
         });

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Inventory.Contracts;
 using Tessera.Inventory.Data;
 using Tessera.Inventory.Domain;
+using Tessera.Inventory.Ledger;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Idempotency;
@@ -16,7 +17,7 @@ namespace Tessera.Inventory.Features;
 /// <summary>Goods arrive in a warehouse: each line becomes a purchase-in movement and raises on-hand and value.</summary>
 public static class ReceiveGoods
 {
-    public sealed record Line(string Sku, decimal? Quantity, decimal? UnitCost);
+    public sealed record Line(string Sku, decimal? Quantity, decimal? UnitCost, string? Bin = null);
 
     public sealed record Request(string Warehouse, string? Reference, IReadOnlyList<Line> Lines);
 
@@ -33,6 +34,7 @@ public static class ReceiveGoods
                 line.RuleFor(l => l.Sku).NotEmpty().MaximumLength(64);
                 line.RuleFor(l => l.Quantity).NotNull().GreaterThan(0).PrecisionScale(18, 4, ignoreTrailingZeros: true);
                 line.RuleFor(l => l.UnitCost).NotNull().GreaterThanOrEqualTo(0).PrecisionScale(18, 4, ignoreTrailingZeros: true);
+                line.RuleFor(l => l.Bin).MaximumLength(20);
             });
         }
     }
@@ -43,7 +45,7 @@ public static class ReceiveGoods
             .Validate<Request>()
             .RequireRoles(Roles.Warehouse)
             .WithName("ReceiveGoods")
-            .WithSummary("Receive goods into a warehouse. Accepts an Idempotency-Key.")
+            .WithSummary("Receive goods into a warehouse (purchase-in at each line's cost, optionally into a bin). Accepts an Idempotency-Key.")
             .Produces<ReceiptDto>(StatusCodes.Status201Created);
         receipts.MapGet("/{id:guid}", Get).WithName("GetReceipt");
     }
@@ -54,21 +56,21 @@ public static class ReceiveGoods
         ClaimsPrincipal user,
         InventoryDbContext db,
         CatalogLookup catalog,
+        StockLedger ledger,
         IOutbox outbox,
         IdempotentRequests idempotency,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var warehouse = Warehouses.Normalize(request.Warehouse);
-        if (!await db.Warehouses.AnyAsync(w => w.Code == warehouse, cancellationToken))
-            return Problems.Validation("warehouse", $"No warehouse '{warehouse}' exists. Create it first with POST /api/inventory/warehouses.");
+        if (!await Checks.WarehouseExistsAsync(db, warehouse, cancellationToken))
+            return Problems.Validation("warehouse", Checks.NoWarehouse(warehouse));
 
+        var bins = await Checks.UnknownBinsAsync(db, warehouse, request.Lines.Select((l, i) => ($"lines[{i}].bin", Checks.NormalizeBin(l.Bin))), cancellationToken);
+        if (bins.Count > 0)
+            return Problems.Validation(bins);
         // Asked before the write transaction opens, so that a slow catalog never holds the write gate.
-        var known = await catalog.ExistingSkusAsync(request.Lines.Select(l => l.Sku).ToList(), cancellationToken);
-        var unknown = request.Lines
-            .Select((line, index) => (line, index))
-            .Where(x => !known.Contains(x.line.Sku))
-            .ToDictionary(x => $"lines[{x.index}].sku", x => new[] { $"Unknown SKU '{x.line.Sku}'. Add it to the catalog first." });
+        var unknown = await Checks.UnknownSkusAsync(catalog, request.Lines.Select((l, i) => ($"lines[{i}].sku", l.Sku)), cancellationToken);
         if (unknown.Count > 0)
             return Problems.Validation(unknown);
 
@@ -84,19 +86,8 @@ public static class ReceiveGoods
                 ReceivedBy = user.Actor(),
             };
             db.Receipts.Add(receipt);
-
-            var skus = request.Lines.Select(l => l.Sku).Distinct().ToList();
-            var stock = await db.Stock.Where(s => s.Warehouse == warehouse && skus.Contains(s.Sku)).ToDictionaryAsync(s => s.Sku, ct);
-            foreach (var line in request.Lines)
-            {
-                if (!stock.TryGetValue(line.Sku, out var level))
-                {
-                    level = StockLevel.Empty(line.Sku, warehouse, now);
-                    db.Stock.Add(level);
-                    stock[line.Sku] = level;
-                }
-                db.Movements.Add(level.Receive(line.Quantity!.Value, line.UnitCost!.Value, MovementType.PurchaseIn, "receipt", receipt.Id.ToString(), now));
-            }
+            await ledger.PostAsync(warehouse, MovementType.PurchaseIn, new LedgerSource("receipt", receipt.Id.ToString()),
+                request.Lines.Select(l => new LedgerLine(l.Sku, l.Quantity!.Value, Checks.NormalizeBin(l.Bin), l.UnitCost!.Value)).ToList(), receipt.ReceivedBy, ct);
 
             var dto = new ReceiptDto(receipt.Id, warehouse, receipt.Reference,
                 request.Lines.Select(l => new ReceiptLineDto(l.Sku, l.Quantity!.Value, l.UnitCost!.Value)).ToList(), now);

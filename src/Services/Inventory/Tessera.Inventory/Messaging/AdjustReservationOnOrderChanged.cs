@@ -52,12 +52,14 @@ public sealed class AdjustReservationOnOrderChanged(ReservationLedger ledger, IO
                     break;
                 var take = Math.Min(left, reservation.Quantity);
                 released.Add(new ReservedLine(sku, reservation.Warehouse, take));
-                await ledger.ReleaseAsync(reservation, take, message.Number, cancellationToken);
+                await ledger.ReleaseAsync(reservation, take, message.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
                 left -= take;
             }
         }
+        // What is added keeps the hold the order already has: an order's reservations lapse together.
+        var expiresAt = active.Min(r => r.ExpiresAt);
         foreach (var allocation in plan.Allocations)
-            await ledger.ReserveAsync(message.OrderId, message.Number, allocation, cancellationToken);
+            await ledger.ReserveAsync(message.OrderId, message.Number, allocation, expiresAt, cancellationToken);
 
         outbox.Publish(new ReservationAdjusted(message.OrderId, change.ChangeId,
             plan.Allocations.Select(a => new ReservedLine(a.Sku, a.Warehouse, a.Quantity)).ToList(), released), key);

@@ -16,7 +16,7 @@ public sealed class ReleaseStockOnOrderCancelled(ReservationLedger ledger, IOutb
 
         var released = active.Select(r => new ReservedLine(r.Sku, r.Warehouse, r.Quantity)).ToList();
         foreach (var reservation in active)
-            await ledger.ReleaseAsync(reservation, reservation.Quantity, message.Number, cancellationToken);
+            await ledger.ReleaseAsync(reservation, reservation.Quantity, message.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         outbox.Publish(new StockReleased(message.OrderId, released), message.OrderId.ToString());
     }
 }

@@ -8,7 +8,10 @@ using Tessera.Orders.Contracts;
 
 namespace Tessera.Inventory.Messaging;
 
-/// <summary>Reserves a placed order, all lines or none, in the order's preferred warehouse when it can serve everything.</summary>
+/// <summary>
+/// Reserves a placed order, all lines or none, in the order's preferred warehouse when it can serve everything. The
+/// reservation lapses after the tenant's reservation hold, if it has one (ReleaseExpiredReservations).
+/// </summary>
 public sealed class ReserveStockOnOrderPlaced(InventoryDbContext db, ReservationLedger ledger, IOutbox outbox) : IEventHandler<OrderPlaced>
 {
     public async Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken)
@@ -25,8 +28,9 @@ public sealed class ReserveStockOnOrderPlaced(InventoryDbContext db, Reservation
             return;
         }
 
+        var expiresAt = await ledger.ExpiryAsync(cancellationToken);
         foreach (var allocation in plan.Allocations)
-            await ledger.ReserveAsync(message.OrderId, message.Number, allocation, cancellationToken);
+            await ledger.ReserveAsync(message.OrderId, message.Number, allocation, expiresAt, cancellationToken);
         outbox.Publish(new StockReserved(message.OrderId,
             plan.Allocations.Select(a => new ReservedLine(a.Sku, a.Warehouse, a.Quantity)).ToList()), orderKey);
     }
