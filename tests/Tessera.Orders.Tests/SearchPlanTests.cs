@@ -15,10 +15,10 @@ public sealed class SearchPlanTests(OrdersFactory factory) : IClassFixture<Order
         string? attribute = null, IReadOnlyList<string>? statuses = null, SearchSort sort = SearchSort.PlacedAtDescending) =>
         new("acme", null, number, statuses ?? [], null, null, null, sku, tag, attribute is null ? [] : [("source", attribute)], phone, email, sort, 50);
 
-    private Task<string> PlanAsync(SearchCriteria criteria, SearchCursor? after = null) =>
+    private Task<string> PlanAsync(SearchCriteria criteria, SearchCursor? after = null, SearchDriver? driver = null) =>
         factory.QueryAsync(null, async db =>
         {
-            var (sql, parameters) = OrderSearchQuery.Build(criteria, after, archived: false);
+            var (sql, parameters) = OrderSearchQuery.Build(criteria, after, archived: false, driver);
             var connection = db.Database.GetDbConnection();
             await db.Database.OpenConnectionAsync();
             try
@@ -90,4 +90,52 @@ public sealed class SearchPlanTests(OrdersFactory factory) : IClassFixture<Order
             plan.ShouldNotContain("ix_order_search_placed", customMessage: plan);
         }
     }
+
+    [Fact]
+    public async Task Of_several_filters_in_date_order_the_one_matching_the_fewest_orders_drives()
+    {
+        // 400 orders of one tenant with the tag "vip" and the channel "web"; 4 of them Rejected, 2 of them tagged "rare".
+        const string tenant = "plan-choice";
+        await factory.QueryAsync(null, async db =>
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                var status = i % 100 == 0 ? "Rejected" : "Confirmed";
+                await db.Database.ExecuteSqlRawAsync(
+                    "INSERT INTO order_search (order_id, tenant_id, number, status, channel, currency, grand_total, grand_total_sort, line_count, placed_at, tags) " +
+                    "VALUES ({0}, {1}, {2}, {3}, 'web', 'VND', '1', 1, 1, {2}, '[]')", Guid.NewGuid().ToString(), tenant, i + 1, status);
+                var tags = i % 200 == 0 ? new[] { "vip", "rare" } : ["vip"];
+                foreach (var tag in tags)
+                    await db.Database.ExecuteSqlRawAsync(
+                        "INSERT INTO order_search_tags (tenant_id, tag, placed_at, search_id) VALUES ({0}, {1}, {2}, (SELECT max(search_id) FROM order_search))",
+                        tenant, tag, i + 1);
+            }
+            return 0;
+        });
+        SearchCriteria With(string tag, string status) =>
+            new(tenant, null, null, [status], "web", null, null, null, tag, [], null, null, SearchSort.PlacedAtDescending, 50);
+
+        var rareStatus = await ChooseAsync(With("vip", "Rejected"));
+        var rareTag = await ChooseAsync(With("rare", "Confirmed"));
+
+        rareStatus.ShouldBe(SearchDriver.Status);
+        rareTag.ShouldBe(SearchDriver.Tag);
+        var plan = await PlanAsync(With("vip", "Rejected"), driver: SearchDriver.Status);
+        plan.ShouldStartWith("SEARCH s USING INDEX ix_order_search_status", customMessage: plan);
+        plan.ShouldNotContain("TEMP B-TREE", customMessage: plan);
+    }
+
+    private Task<SearchDriver> ChooseAsync(SearchCriteria criteria) =>
+        factory.QueryAsync(null, async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            try
+            {
+                return await OrderSearchQuery.ChooseDriverAsync(db, criteria, CancellationToken.None);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        });
 }

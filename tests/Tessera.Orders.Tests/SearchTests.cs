@@ -162,4 +162,50 @@ public sealed class SearchTests(OrdersFactory factory) : IClassFixture<OrdersFac
         (first.Items.Single().Id, second.Items.Single().Id).ShouldBe((placed[1], placed[0]));
         second.Next.ShouldBeNull();
     }
+
+    [Fact]
+    public async Task A_whole_reference_or_its_beginning_finds_those_orders_and_their_pages_stay_references()
+    {
+        var references = new List<string>();
+        foreach (var created in _orders)
+            references.Add((await _client.GetFromJsonAsync<OrderDto>($"/api/orders/{created.Id}", TesseraJson.Options))!.ExternalRef!);
+
+        (await Numbers("q=" + references[3])).ShouldBe([N(3)]);
+
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await Search("q=EXT-&limit=2" + (cursor is null ? "" : "&after=" + cursor));
+            seen.AddRange(page.Items.Select(o => o.Number));
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+        seen.ShouldBe([N(4), N(3), N(2), N(1), N(0)]);
+    }
+
+    [Fact]
+    public async Task The_order_list_total_follows_placements_cancellations_and_filters()
+    {
+        var client = factory.ClientFor("totals-" + Guid.NewGuid().ToString("N")[..6], "admin");
+        var sku = factory.Catalog.Add("Counted rice");
+        var placed = new List<OrderCreatedDto>();
+        foreach (var channel in new[] { "web", "web", "pos" })
+            placed.Add(await (await client.PostJsonAsync("/api/orders", new
+            {
+                channel, customer = new { name = "Counted" }, lines = new[] { new { sku, quantity = 1m, unitPrice = 10m } },
+            })).ReadAsync<OrderCreatedDto>());
+        (await client.PostJsonAsync($"/api/orders/{placed[0].Id}/cancel", new { reason = "Counted out" })).EnsureSuccessStatusCode();
+
+        async Task<int> Total(string query) =>
+            (await client.GetFromJsonAsync<Tessera.ServiceDefaults.Api.PagedResult<OrderSummaryDto>>($"/api/orders?pageSize=1&{query}", TesseraJson.Options))!.Total;
+
+        (await Total("")).ShouldBe(3);
+        (await Total("channel=web")).ShouldBe(2);
+        (await Total("status=Pending")).ShouldBe(2);
+        (await Total("status=Cancelled&channel=web")).ShouldBe(1);
+        (await Total("status=Cancelled&channel=pos")).ShouldBe(0);
+        // A date range is counted on the orders themselves, and agrees.
+        (await Total("from=2000-01-01T00:00:00Z&channel=web")).ShouldBe(2);
+    }
 }

@@ -44,6 +44,9 @@ public sealed class OrderArchive(OrdersArchiveDbContext archive)
     public Task<(List<SearchHit> Hits, bool TextTruncated)> SearchAsync(SearchCriteria criteria, SearchCursor? after, CancellationToken cancellationToken) =>
         OrderSearchQuery.RunAsync(archive, criteria, after, archived: true, cancellationToken);
 
+    public Task<int> CountReferencesAsync(string tenant, string prefix, CancellationToken cancellationToken) =>
+        OrderSearchQuery.CountReferencesAsync(archive, tenant, prefix, cancellationToken);
+
     public static string Document(Order order) => JsonSerializer.Serialize(order, DocumentJson);
 
     public static Order Restore(string document) =>

@@ -24,7 +24,9 @@ public static partial class SearchOrders
     public static void Map(RouteGroupBuilder orders) =>
         orders.MapGet("/search", Handle).WithName("SearchOrders")
             .WithSummary("Search orders: q, status (comma-separated), channel, from, to, sku, tag, attr.<name>, phone, email, sort " +
-                         "(placedAt, -placedAt, number, -number, total, -total), limit, after (the cursor of the previous page), includeArchived.");
+                         "(placedAt, -placedAt, number, -number, total, -total), limit, after (the cursor of the previous page), includeArchived. " +
+                         "q without spaces that begins the external reference of up to 1,000 orders finds those orders; otherwise it is fuzzy text " +
+                         "(at least three characters) over number, external reference, product descriptions and tags; #123 is an order number.");
 
     private static async Task<Results<Ok<OrderSearchPageDto>, ValidationProblem>> Handle(
         HttpRequest http, OrdersDbContext db, OrderArchive archive, ITenantContext tenant, OrderPrivacy privacy, OrderComposer composer,
@@ -110,12 +112,36 @@ public static partial class SearchOrders
             sort, limit);
 
         var includeArchived = bool.TryParse(query["includeArchived"], out var archivedToo) && archivedToo;
+        if (await IsReferenceAsync(text, after, tenantId, includeArchived, db, archive, cancellationToken))
+            criteria = criteria with { Text = null, ReferencePrefix = text };
         var live = await OrderSearchQuery.RunAsync(db, criteria, after, archived: false, cancellationToken);
         var old = includeArchived ? await archive.SearchAsync(criteria, after, cancellationToken) : ([], false);
         var merged = Distinct(Merge(live.Hits, old.Hits, sort)).Take(limit + 1).ToList();
         var page = merged.Take(limit).ToList();
-        var next = merged.Count > limit ? new SearchCursor(sort, page[^1].Last.SortValue, page[^1].Last.SearchId, page[^1].Last.Archived).Encode() : null;
+        var next = merged.Count > limit
+            ? new SearchCursor(sort, page[^1].Last.SortValue, page[^1].Last.SearchId, page[^1].Last.Archived, criteria.ReferencePrefix is not null).Encode()
+            : null;
         return TypedResults.Ok(new OrderSearchPageDto(page.Select(h => h.Hit.Order).ToList(), next, live.TextTruncated || old.TextTruncated));
+    }
+
+    /// <summary>
+    /// Text with no spaces that begins the external reference of at least one and at most
+    /// <see cref="OrderSearchQuery.ReferenceMatchLimit"/> orders is a reference someone copied from a marketplace or a
+    /// parcel: those orders are the answer, found in the reference index, instead of every order whose text contains it
+    /// somewhere (which, for a code made of common letters and digits, means reading a large part of the text index).
+    /// A cursor keeps the way its first page was read.
+    /// </summary>
+    private static async Task<bool> IsReferenceAsync(string? text, SearchCursor? after, string tenant, bool includeArchived, OrdersDbContext db,
+        OrderArchive archive, CancellationToken cancellationToken)
+    {
+        if (text is null || text.Any(char.IsWhiteSpace))
+            return false;
+        if (after is not null)
+            return after.Reference;
+        var matches = await OrderSearchQuery.CountReferencesAsync(db, tenant, text, cancellationToken);
+        if (includeArchived && matches <= OrderSearchQuery.ReferenceMatchLimit)
+            matches += await archive.CountReferencesAsync(tenant, text, cancellationToken);
+        return matches is > 0 and <= OrderSearchQuery.ReferenceMatchLimit;
     }
 
     /// <summary>

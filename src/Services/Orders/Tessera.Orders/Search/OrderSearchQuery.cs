@@ -33,10 +33,14 @@ public sealed record SearchCriteria(
     string? PhoneIndex,
     string? EmailIndex,
     SearchSort Sort,
-    int Limit);
+    int Limit,
+    string? ReferencePrefix = null);
 
-/// <summary>Where a page ended: the sort value and search id of its last order, and which store it came from.</summary>
-public sealed record SearchCursor(SearchSort Sort, string Value, long Id, bool Archived)
+/// <summary>
+/// Where a page ended: the sort value and search id of its last order, which store it came from, and whether the search
+/// text was taken as the beginning of external references (so that the next page is read the same way).
+/// </summary>
+public sealed record SearchCursor(SearchSort Sort, string Value, long Id, bool Archived, bool Reference = false)
 {
     public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
 
@@ -57,6 +61,22 @@ public sealed record SearchCursor(SearchSort Sort, string Value, long Id, bool A
 
 public sealed record SearchHit(long SearchId, OrderSummaryDto Order, string SortValue, bool Archived);
 
+/// <summary>The index a page of a search is read in the order of; the other filters are checked on each row it yields.</summary>
+public enum SearchDriver
+{
+    Orders,
+    Text,
+    Reference,
+    Number,
+    Phone,
+    Email,
+    Sku,
+    Tag,
+    Attribute,
+    Status,
+    Channel,
+}
+
 /// <summary>
 /// The search query over one store (the live database or the archive). Each page is one query that a single index
 /// serves, stopping after the page: an order number, phone or e-mail from its own index, a SKU, tag or attribute
@@ -72,20 +92,12 @@ public static class OrderSearchQuery
     public static async Task<(List<SearchHit> Hits, bool TextTruncated)> RunAsync(DbContext db, SearchCriteria criteria, SearchCursor? after, bool archived,
         CancellationToken cancellationToken)
     {
-        var (sql, parameters) = Build(criteria, after, archived);
-        var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var (name, value) in parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                command.Parameters.Add(parameter);
-            }
+            var driver = await ChooseDriverAsync(db, criteria, cancellationToken);
+            var (sql, parameters) = Build(criteria, after, archived, driver);
+            await using var command = Command(db, sql, parameters);
             var hits = new List<SearchHit>();
             var truncated = false;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -102,9 +114,144 @@ public static class OrderSearchQuery
         }
     }
 
-    /// <summary>The statement of one page of a search over one store, and its parameters.</summary>
-    public static (string Sql, IReadOnlyList<(string Name, object Value)> Parameters) Build(SearchCriteria criteria, SearchCursor? after, bool archived)
+    /// <summary>Rows a filter may match before its count stops mattering: beyond it, every candidate is "many".</summary>
+    private const int SelectivityCap = 50_000;
+
+    /// <summary>A reference prefix is used only while it names at most this many orders (they are sorted in memory).</summary>
+    public const int ReferenceMatchLimit = 1_000;
+
+    /// <summary>
+    /// The driver that is certain (text, a reference, an order number, a phone, an e-mail), or — for a page sorted by
+    /// date with several filters that each have an index in date order — the one matching the fewest orders, counted up
+    /// to <see cref="SelectivityCap"/> on its own index. SQLite keeps no statistics of its own here, and without them a
+    /// rare status combined with a common tag would be found by walking every order with the tag.
+    /// </summary>
+    public static async Task<SearchDriver> ChooseDriverAsync(DbContext db, SearchCriteria criteria, CancellationToken cancellationToken)
     {
+        var candidates = Candidates(criteria);
+        if (candidates.Count <= 1)
+            return candidates.FirstOrDefault(SearchDriver.Orders);
+        var best = (Driver: candidates[0], Rows: long.MaxValue);
+        foreach (var candidate in candidates)
+        {
+            var (sql, parameters) = CountSql(criteria, candidate);
+            await using var command = Command(db, sql, parameters);
+            var rows = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            if (rows < best.Rows)
+                best = (candidate, rows);
+        }
+        return best.Driver;
+    }
+
+    /// <summary>How many orders of the tenant have external references starting with <paramref name="prefix"/>, counted up to the limit + 1.</summary>
+    public static async Task<int> CountReferencesAsync(DbContext db, string tenant, string prefix, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = Command(db,
+                "SELECT count(*) FROM (SELECT 1 FROM order_search INDEXED BY ix_order_search_external_ref " +
+                $"WHERE tenant_id = @tenant AND external_ref >= @low AND external_ref < @high LIMIT {ReferenceMatchLimit + 1})",
+                [("@tenant", tenant), ("@low", prefix), ("@high", PrefixEnd(prefix))]);
+            return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The drivers a search may be read by, the preferred first (used when counting cannot tell them apart).</summary>
+    private static List<SearchDriver> Candidates(SearchCriteria criteria)
+    {
+        if (criteria.Text is not null)
+            return [SearchDriver.Text];
+        if (criteria.ReferencePrefix is not null)
+            return [SearchDriver.Reference];
+        if (criteria.Number is not null)
+            return [SearchDriver.Number];
+        if (criteria.PhoneIndex is not null)
+            return [SearchDriver.Phone];
+        if (criteria.EmailIndex is not null)
+            return [SearchDriver.Email];
+        if (criteria.Sort is not (SearchSort.PlacedAtDescending or SearchSort.PlacedAtAscending))
+            return [];
+        var candidates = new List<SearchDriver>();
+        if (criteria.Sku is not null)
+            candidates.Add(SearchDriver.Sku);
+        if (criteria.Tag is not null)
+            candidates.Add(SearchDriver.Tag);
+        if (criteria.Attributes.Count > 0)
+            candidates.Add(SearchDriver.Attribute);
+        // Only a single status or channel is an equality its index can serve in date order.
+        if (criteria.Statuses.Count == 1 && candidates.Count > 0)
+            candidates.Add(SearchDriver.Status);
+        if (criteria.Channel is not null && candidates.Count > 0)
+            candidates.Add(SearchDriver.Channel);
+        return candidates;
+    }
+
+    private static (string Sql, List<(string Name, object Value)> Parameters) CountSql(SearchCriteria criteria, SearchDriver driver)
+    {
+        var parameters = new List<(string Name, object Value)> { ("@tenant", criteria.Tenant), ("@value", "") };
+        var (table, filter) = driver switch
+        {
+            SearchDriver.Sku => ("order_search_skus", "sku = @value"),
+            SearchDriver.Tag => ("order_search_tags", "tag = @value"),
+            SearchDriver.Attribute => ("order_search_attributes", "name = @name AND value = @value"),
+            SearchDriver.Status => ("order_search INDEXED BY ix_order_search_status", "status = @value"),
+            SearchDriver.Channel => ("order_search INDEXED BY ix_order_search_channel", "channel = @value"),
+            _ => throw new ArgumentOutOfRangeException(nameof(driver), driver, "Only filters in date order are counted."),
+        };
+        parameters[1] = ("@value", driver switch
+        {
+            SearchDriver.Sku => criteria.Sku!,
+            SearchDriver.Tag => criteria.Tag!,
+            SearchDriver.Attribute => criteria.Attributes[0].Value,
+            SearchDriver.Status => criteria.Statuses[0],
+            _ => criteria.Channel!,
+        });
+        if (driver == SearchDriver.Attribute)
+            parameters.Add(("@name", criteria.Attributes[0].Name));
+        var range = "";
+        if (criteria.From is { } from)
+        {
+            range += " AND placed_at >= @from";
+            parameters.Add(("@from", from.UtcTicks));
+        }
+        if (criteria.To is { } to)
+        {
+            range += " AND placed_at < @to";
+            parameters.Add(("@to", to.UtcTicks));
+        }
+        return ($"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE tenant_id = @tenant AND {filter}{range} LIMIT {SelectivityCap})", parameters);
+    }
+
+    private static DbCommand Command(DbContext db, string sql, IEnumerable<(string Name, object Value)> parameters)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    /// <summary>Just past every text that starts with <paramref name="prefix"/> (SQLite compares text byte by byte, as UTF-8).</summary>
+    private static string PrefixEnd(string prefix) => prefix + "\U0010FFFF";
+
+    /// <summary>
+    /// The statement of one page of a search over one store, and its parameters. Without a <paramref name="driver"/> the
+    /// preferred candidate drives (as <see cref="ChooseDriverAsync"/> would choose when counting cannot tell).
+    /// </summary>
+    public static (string Sql, IReadOnlyList<(string Name, object Value)> Parameters) Build(SearchCriteria criteria, SearchCursor? after, bool archived,
+        SearchDriver? driver = null)
+    {
+        var drives = driver ?? Candidates(criteria).FirstOrDefault(SearchDriver.Orders);
         var parameters = new List<(string Name, object Value)> { ("@tenant", criteria.Tenant) };
         string Parameter(object value)
         {
@@ -122,54 +269,71 @@ public static class OrderSearchQuery
             SearchSort.TotalDescending => ("grand_total_sort", true),
             _ => ("grand_total_sort", false),
         };
-        var byPlacedAt = sortColumn == "placed_at";
 
         var sql = new StringBuilder();
         var where = new List<string> { "s.tenant_id = @tenant" };
-        string? driving = null;
-        if (criteria.Text is not null)
+        string driving;
+        switch (drives)
         {
-            // Materialized once: it drives the page and tells whether the match limit was reached.
-            sql.Append("WITH hits(id) AS MATERIALIZED (SELECT rowid FROM order_search_text WHERE order_search_text MATCH ")
-                .Append(Parameter(Phrase(criteria.Text))).Append(" ORDER BY rowid DESC LIMIT ").Append(TextHitLimit + 1).Append(") ");
-            driving = "hits JOIN order_search s ON s.search_id = hits.id";
-        }
-        // An exact order number, phone or e-mail matches a handful of rows: its own index drives, and the few rows are
-        // sorted. Left to itself the planner walks the sort index instead (no LIMIT stops early when only rare rows
-        // match), which at a million orders reads the whole table.
-        else if (criteria.Number is not null)
-            driving = "order_search s INDEXED BY ix_order_search_number";
-        else if (criteria.PhoneIndex is not null)
-            driving = "order_search s INDEXED BY ix_order_search_phone";
-        else if (criteria.EmailIndex is not null)
-            driving = "order_search s INDEXED BY ix_order_search_email";
-        else if (criteria.Sku is not null && byPlacedAt)
-        {
-            driving = "order_search_skus d JOIN order_search s ON s.search_id = d.search_id";
-            where.Add($"d.tenant_id = @tenant AND d.sku = {Parameter(criteria.Sku)}");
-        }
-        else if (criteria.Tag is not null && byPlacedAt)
-        {
-            driving = "order_search_tags d JOIN order_search s ON s.search_id = d.search_id";
-            where.Add($"d.tenant_id = @tenant AND d.tag = {Parameter(criteria.Tag)}");
-        }
-        else if (criteria.Attributes.Count > 0 && byPlacedAt)
-        {
-            driving = "order_search_attributes d JOIN order_search s ON s.search_id = d.search_id";
-            where.Add($"d.tenant_id = @tenant AND d.name = {Parameter(criteria.Attributes[0].Name)} AND d.value = {Parameter(criteria.Attributes[0].Value)}");
+            case SearchDriver.Text:
+                // Materialized once: it drives the page and tells whether the match limit was reached.
+                sql.Append("WITH hits(id) AS MATERIALIZED (SELECT rowid FROM order_search_text WHERE order_search_text MATCH ")
+                    .Append(Parameter(Phrase(criteria.Text!))).Append(" ORDER BY rowid DESC LIMIT ").Append(TextHitLimit + 1).Append(") ");
+                driving = "hits JOIN order_search s ON s.search_id = hits.id";
+                break;
+            // An exact order number, phone, e-mail or a reference prefix matches a handful of rows: its own index
+            // drives, and the few rows are sorted. Left to itself the planner walks the sort index instead (no LIMIT
+            // stops early when only rare rows match), which at a million orders reads the whole table.
+            case SearchDriver.Reference:
+                driving = "order_search s INDEXED BY ix_order_search_external_ref";
+                where.Add($"s.external_ref >= {Parameter(criteria.ReferencePrefix!)} AND s.external_ref < {Parameter(PrefixEnd(criteria.ReferencePrefix!))}");
+                break;
+            case SearchDriver.Number:
+                driving = "order_search s INDEXED BY ix_order_search_number";
+                break;
+            case SearchDriver.Phone:
+                driving = "order_search s INDEXED BY ix_order_search_phone";
+                break;
+            case SearchDriver.Email:
+                driving = "order_search s INDEXED BY ix_order_search_email";
+                break;
+            case SearchDriver.Sku:
+                driving = "order_search_skus d JOIN order_search s ON s.search_id = d.search_id";
+                where.Add($"d.tenant_id = @tenant AND d.sku = {Parameter(criteria.Sku!)}");
+                break;
+            case SearchDriver.Tag:
+                driving = "order_search_tags d JOIN order_search s ON s.search_id = d.search_id";
+                where.Add($"d.tenant_id = @tenant AND d.tag = {Parameter(criteria.Tag!)}");
+                break;
+            case SearchDriver.Attribute:
+                driving = "order_search_attributes d JOIN order_search s ON s.search_id = d.search_id";
+                where.Add($"d.tenant_id = @tenant AND d.name = {Parameter(criteria.Attributes[0].Name)} AND d.value = {Parameter(criteria.Attributes[0].Value)}");
+                break;
+            case SearchDriver.Status:
+                driving = "order_search s INDEXED BY ix_order_search_status";
+                break;
+            case SearchDriver.Channel:
+                driving = "order_search s INDEXED BY ix_order_search_channel";
+                break;
+            default:
+                driving = "order_search s";
+                break;
         }
 
-        // Filters not driving the query are checked on each candidate.
-        var drivenBy = driving?.Split(' ')[0];
-        if (criteria.Sku is not null && drivenBy != "order_search_skus")
-            where.Add($"s.search_id IN (SELECT search_id FROM order_search_skus WHERE tenant_id = @tenant AND sku = {Parameter(criteria.Sku)})");
-        if (criteria.Tag is not null && drivenBy != "order_search_tags")
-            where.Add($"s.search_id IN (SELECT search_id FROM order_search_tags WHERE tenant_id = @tenant AND tag = {Parameter(criteria.Tag)})");
-        foreach (var (name, value) in criteria.Attributes.Skip(drivenBy == "order_search_attributes" ? 1 : 0))
-            where.Add($"s.search_id IN (SELECT search_id FROM order_search_attributes WHERE tenant_id = @tenant AND name = {Parameter(name)} AND value = {Parameter(value)})");
+        // Filters not driving the query are checked on each row it yields, looked up by the row's search id (an IN list
+        // would first gather every order with that tag or SKU: a hundred thousand rows for a common tag).
+        if (criteria.Sku is not null && drives != SearchDriver.Sku)
+            where.Add($"EXISTS (SELECT 1 FROM order_search_skus x WHERE x.search_id = s.search_id AND x.tenant_id = @tenant AND x.sku = {Parameter(criteria.Sku)})");
+        if (criteria.Tag is not null && drives != SearchDriver.Tag)
+            where.Add($"EXISTS (SELECT 1 FROM order_search_tags x WHERE x.search_id = s.search_id AND x.tenant_id = @tenant AND x.tag = {Parameter(criteria.Tag)})");
+        foreach (var (name, value) in criteria.Attributes.Skip(drives == SearchDriver.Attribute ? 1 : 0))
+            where.Add($"EXISTS (SELECT 1 FROM order_search_attributes x WHERE x.search_id = s.search_id AND x.tenant_id = @tenant " +
+                      $"AND x.name = {Parameter(name)} AND x.value = {Parameter(value)})");
         if (criteria.Number is long number)
             where.Add($"s.number = {Parameter(number)}");
-        if (criteria.Statuses.Count > 0)
+        if (criteria.Statuses.Count == 1)
+            where.Add($"s.status = {Parameter(criteria.Statuses[0])}");
+        else if (criteria.Statuses.Count > 1)
             where.Add($"s.status IN ({string.Join(", ", criteria.Statuses.Select(st => Parameter(st)))})");
         if (criteria.Channel is not null)
             where.Add($"s.channel = {Parameter(criteria.Channel)}");
@@ -183,7 +347,7 @@ public static class OrderSearchQuery
             where.Add($"s.email_index = {Parameter(criteria.EmailIndex)}");
         // A SKU, tag or attribute table drives in its own (placed_at, search_id) order, which equals the order's: sorting
         // and paging on its columns lets SQLite stop after the page instead of walking every order by date.
-        var key = drivenBy is "order_search_skus" or "order_search_tags" or "order_search_attributes" ? "d" : "s";
+        var key = drives is SearchDriver.Sku or SearchDriver.Tag or SearchDriver.Attribute ? "d" : "s";
         if (after is not null && KeysetCondition(after, archived, key, sortColumn, descending, Parameter) is { } keyset)
             where.Add(keyset);
 
@@ -191,7 +355,7 @@ public static class OrderSearchQuery
         sql.Append("SELECT s.search_id, s.order_id, s.number, s.status, s.channel, s.external_ref, s.currency, s.grand_total, s.line_count, s.placed_at, s.tags, s.")
             .Append(sortColumn)
             .Append(criteria.Text is null ? ", 0" : ", (SELECT count(*) FROM hits)")
-            .Append(" FROM ").Append(driving ?? "order_search s")
+            .Append(" FROM ").Append(driving)
             .Append(" WHERE ").Append(string.Join(" AND ", where))
             .Append(" ORDER BY ").Append(key).Append('.').Append(sortColumn).Append(' ').Append(direction)
             .Append(", ").Append(key).Append(".search_id ").Append(direction)
