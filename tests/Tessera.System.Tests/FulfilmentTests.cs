@@ -56,9 +56,9 @@ public sealed class FulfilmentTests(SystemFixture fixture) : IAsyncLifetime
         (salesOut.Quantity, salesOut.UnitCost, salesOut.SourceType, salesOut.SourceId).ShouldBe((-3m, 80000m, "shipment", shipment.Id.ToString()));
         (await OrderInAsync(order.Id, OrderStatus.Dispatched)).Fulfilment!.Shipments.Single().WaybillNumber.ShouldBe(dispatched.WaybillNumber);
 
-        (await _shipping.TrackAsync(dispatched.WaybillNumber!, "InTransit")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await _shipping.TrackAsync(dispatched.WaybillNumber!, "InTransit")).StatusCode.ShouldBe(HttpStatusCode.OK);
         var delivered = Guid.NewGuid().ToString("N");
-        (await _shipping.TrackAsync(dispatched.WaybillNumber!, "Delivered", delivered)).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await _shipping.TrackAsync(dispatched.WaybillNumber!, "Delivered", delivered)).StatusCode.ShouldBe(HttpStatusCode.OK);
         var completed = await OrderInAsync(order.Id, OrderStatus.Completed);
 
         completed.Fulfilment!.State.ShouldBe(FulfilmentState.Completed);
@@ -71,8 +71,10 @@ public sealed class FulfilmentTests(SystemFixture fixture) : IAsyncLifetime
         timeline.ShouldContain(t => t.By == "inventory" && t.Summary.Contains("sales-out", StringComparison.OrdinalIgnoreCase), story);
 
         // The carrier repeats itself and sends an older update late: nothing moves.
-        (await _shipping.TrackAsync(dispatched.WaybillNumber!, "Delivered", delivered)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await _shipping.TrackAsync(dispatched.WaybillNumber!, "InTransit", at: DateTimeOffset.UtcNow.AddHours(-1))).IsSuccessStatusCode.ShouldBeTrue();
+        var again = await _shipping.TrackAsync(dispatched.WaybillNumber!, "Delivered", delivered);
+        (await again.ReadAsync<TrackingReceiptDto>()).Duplicates.ShouldBe(1);
+        var late = await _shipping.TrackAsync(dispatched.WaybillNumber!, "InTransit", at: DateTimeOffset.UtcNow.AddHours(-1));
+        (await late.ReadAsync<TrackingReceiptDto>()).Applied.ShouldBe(0);
         (await _shipping.ShipmentAsync(shipment.Id)).Status.ShouldBe(ShipmentStatus.Delivered);
         (await Api.OrderAsync(order.Id)).Status.ShouldBe(OrderStatus.Completed);
         (await Api.StockAsync(sku, warehouse)).OnHand.ShouldBe(7m);
@@ -114,7 +116,7 @@ public sealed class FulfilmentTests(SystemFixture fixture) : IAsyncLifetime
         var dispatched = await _shipping.DispatchAsync(shipment.Id);
         await Poll.UntilAsync(() => Api.StockAsync(sku, warehouse), s => s.OnHand == 7m, "the sales-out of the dispatch");
 
-        (await _shipping.TrackAsync(dispatched.WaybillNumber!, "DeliveryFailed", reason: "Nobody at the address")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await _shipping.TrackAsync(dispatched.WaybillNumber!, "DeliveryFailed", reason: "Nobody at the address")).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await _shipping.StepAsync(shipment.Id, "return-to-origin", new { note = "Back on the shelf" })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var stock = await Poll.UntilAsync(() => Api.StockAsync(sku, warehouse), s => s.OnHand == 10m, "the goods to come back to stock");
@@ -125,7 +127,7 @@ public sealed class FulfilmentTests(SystemFixture fixture) : IAsyncLifetime
         // Another order is delivered; the customer sends two back, one sound and one broken.
         var (sku2, warehouse2, delivered, shipment2) = await ConfirmedOrderAsync();
         var waybill = (await _shipping.DispatchAsync(shipment2.Id)).WaybillNumber!;
-        (await _shipping.TrackAsync(waybill, "Delivered")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        (await _shipping.TrackAsync(waybill, "Delivered")).StatusCode.ShouldBe(HttpStatusCode.OK);
         await OrderInAsync(delivered.Id, OrderStatus.Completed);
         var authorized = await fixture.Admin.PostJsonAsync("/api/logistics/returns",
             new { orderId = delivered.Id, lines = new[] { new { sku = sku2, quantity = 2m } }, reason = "Not as described" }, Guid.NewGuid().ToString());

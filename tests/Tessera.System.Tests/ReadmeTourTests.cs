@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
 using Tessera.Inventory.Contracts;
@@ -18,7 +19,7 @@ public sealed class ReadmeTourTests(SystemFixture fixture)
     {
         fixture.System.StartupTime.ShouldBeLessThan(TimeSpan.FromSeconds(60));
         var status = (await fixture.System.StatusAsync())!;
-        status.Services.Select(s => s.Name).ShouldBe(["catalog", "inventory", "orders", "web"], ignoreOrder: true);
+        status.Services.Select(s => s.Name).ShouldBe(["catalog", "inventory", "orders", "procurement", "logistics", "web"], ignoreOrder: true);
         status.Services.ShouldAllBe(s => s.State == "ready" && new Uri(s.Url).Host == "127.0.0.1");
     }
 
@@ -68,5 +69,55 @@ public sealed class ReadmeTourTests(SystemFixture fixture)
         confirmed.Status.ShouldBe(OrderStatus.Confirmed);
         clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(2));
         (await Api.StockAsync(sku, warehouse)).Reserved.ShouldBe(2m);
+    }
+
+    [Fact]
+    public async Task The_purchasing_and_shipping_part_of_the_tour_works_as_written()
+    {
+        var sku = await Api.ProductAsync();
+        var warehouse = await Api.WarehouseAsync();
+        var client = Api.Client;
+
+        // A supplier, a purchase order for 20, approved, and a receipt of 10 with 2 refused at the door.
+        var supplier = await (await client.PostJsonAsync("/api/procurement/suppliers", new
+        {
+            code = Api.Unique("TRAVIET"), name = "Tra Viet Co.", currency = "VND", paymentTermsDays = 30,
+            contact = new { name = "Pham Van Duc", phone = "0903111222" },
+        })).ReadAsync<JsonElement>();
+        var po = await (await client.PostJsonAsync("/api/procurement/purchase-orders",
+            new { supplierId = supplier.GetProperty("id").GetGuid(), warehouse, lines = new[] { new { sku, quantity = 20m, unitPrice = 90000m } } },
+            Guid.NewGuid().ToString())).ReadAsync<JsonElement>();
+        var id = po.GetProperty("id").GetGuid();
+        (await client.PostAsync($"/api/procurement/purchase-orders/{id}/approve", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var receipt = await client.PostJsonAsync($"/api/procurement/purchase-orders/{id}/receipts",
+            new { lines = new[] { new { lineNo = 1, acceptedQuantity = 10m, rejectedQuantity = 2m, rejectionReason = "Crushed cartons" } } });
+        receipt.StatusCode.ShouldBe(HttpStatusCode.Created, await receipt.Content.ReadAsStringAsync());
+        var stock = await Poll.UntilAsync(() => Api.StockAsync(sku, warehouse), s => s.OnHand == 10m, "the receipt to be booked");
+        stock.AverageCost.ShouldBe(90000m);
+        (await client.GetStringAsync($"/api/inventory/movements/history?sku={sku}&warehouse={warehouse}")).ShouldContain("purchase-in");
+
+        // A default carrier, an order, and its shipment picked, packed and dispatched with a generated waybill.
+        var carrier = await client.PostJsonAsync("/api/logistics/carriers", new
+        {
+            code = Api.Unique("GHN"), name = "Giao Hang Nhanh", trackingUrlTemplate = "https://track.example/{waybill}",
+            serviceLevels = new[] { "standard", "express" }, isDefault = true,
+        });
+        carrier.StatusCode.ShouldBe(HttpStatusCode.Created, await carrier.Content.ReadAsStringAsync());
+        (await carrier.ReadAsync<JsonElement>()).GetProperty("webhookSecret").GetString().ShouldNotBeNullOrEmpty();
+        var order = await Api.PlaceAsync(sku, 2m);
+        var shipment = await Poll.UntilAsync(
+            async () => (await client.GetFromJsonAsync<Tessera.ServiceDefaults.Api.PagedResult<Tessera.Logistics.Contracts.ShipmentSummaryDto>>(
+                $"/api/logistics/shipments?orderId={order.Id}", TesseraJson.Options))!.Items,
+            items => items.Count == 1, "the order's shipment");
+        var path = $"/api/logistics/shipments/{shipment[0].Id}";
+        (await client.PostAsync($"{path}/pick", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await client.PostJsonAsync($"{path}/pack", new { packages = new[] { new { weightKg = 1.2m, lengthCm = 30m, widthCm = 20m, heightCm = 10m } } }))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        var dispatched = await client.PostJsonAsync($"{path}/dispatch", new { });
+        dispatched.StatusCode.ShouldBe(HttpStatusCode.OK, await dispatched.Content.ReadAsStringAsync());
+
+        var shipped = await Poll.UntilAsync(() => Api.OrderAsync(order.Id), o => o.Status == OrderStatus.Dispatched, "the order to be dispatched");
+        shipped.Fulfilment!.Shipments.Single().WaybillNumber.ShouldNotBeNullOrEmpty();
+        await Poll.UntilAsync(() => Api.StockAsync(sku, warehouse), s => s.OnHand == 8m && s.Reserved == 0m, "the sales-out");
     }
 }
