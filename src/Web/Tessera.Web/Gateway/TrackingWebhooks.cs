@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Http;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Security;
 using Tessera.Web.Identity;
@@ -61,7 +62,7 @@ public static partial class TrackingWebhooks
                 "Check the address Tessera gave you: /api/webhooks/{tenant}/tracking/{carrier code}.");
             return;
         }
-        var body = await ReadBodyAsync(context.Request, context.RequestAborted);
+        var body = await context.Request.ReadUpToAsync(MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
             await WriteProblem(context, StatusCodes.Status413PayloadTooLarge, "The body is too large",
@@ -112,23 +113,6 @@ public static partial class TrackingWebhooks
             if (response.StatusCode != HttpStatusCode.NoContent)
                 await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
         }
-    }
-
-    /// <summary>The raw body as the carrier sent it (its signature covers these exact bytes), or null past the limit.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-            return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-                return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static Task WriteProblem(HttpContext context, int status, string title, string detail)

@@ -6,6 +6,7 @@ using Tessera.Logistics.Contracts;
 using Tessera.Logistics.Data;
 using Tessera.Logistics.Domain;
 using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Http;
 using Tessera.ServiceDefaults.Api;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Json;
@@ -77,7 +78,7 @@ public static class TrackingWebhook
     {
         if (tenant.TenantId is null)
             return Problems.Validation("tenant", "Tracking updates are received for one tenant: call with a token that names it.");
-        var body = await ReadBodyAsync(request, cancellationToken);
+        var body = await request.ReadUpToAsync(MaxBodyBytes, cancellationToken);
         if (body is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The body is too large",
                 detail: $"A tracking call is at most {MaxBodyBytes / 1024} KB; send the events in several calls.");
@@ -179,23 +180,6 @@ public static class TrackingWebhook
             outcomes.Count(o => o.Outcome == TrackingOutcomes.Duplicate),
             outcomes.Count(o => o.Outcome == TrackingOutcomes.Unmatched),
             outcomes);
-    }
-
-    /// <summary>The raw body as sent (the signature covers these exact bytes), or null when it exceeds the limit.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > MaxBodyBytes)
-            return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-                return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static async Task<Results<Ok<PagedResult<UnmatchedTrackingDto>>, ValidationProblem>> Unmatched(
