@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -17,8 +18,14 @@ public sealed class ImportOptions
     /// <summary>The largest file accepted: 100 MB, about 600,000 lines of a typical export.</summary>
     public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
 
-    /// <summary>Orders written per transaction: progress is saved after each batch, and a restart resumes from there.</summary>
-    public int BatchSize { get; set; } = 500;
+    /// <summary>
+    /// Orders written per transaction: progress is saved after each batch, and a restart resumes from there. A batch holds
+    /// the write gate while it is written — for 1,000 orders 0.45 s at the median and 1.5 s at the 95th percentile with
+    /// the machine busy, about twice as long as 500 — and other writes of this service wait for it; in exchange 1,000
+    /// imports 100,000 lines about 15 % faster than 500, because each batch also waits for the gate and commits once
+    /// (docs/benchmarks.md).
+    /// </summary>
+    public int BatchSize { get; set; } = 1000;
 
     /// <summary>How often the worker looks for imports when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
@@ -200,6 +207,7 @@ public sealed class ImportProcessor(
         var placed = prepared.Placed;
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var holding = Stopwatch.StartNew();
         var tracked = await db.Imports.FirstAsync(i => i.Id == import.Id, cancellationToken);
         await prepared.Services.GetRequiredService<ProductDirectory>().RememberFetchedAsync(cancellationToken);
         var number = placed.Count == 0 ? 0 : await OrderNumbers.ReserveAsync(db, placed.Count, cancellationToken);
@@ -223,6 +231,8 @@ public sealed class ImportProcessor(
         db.InsertAddedInBulk();
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        logger.LogDebug("Import {ImportId}: {Orders} orders written in {ElapsedMs:0} ms holding the write gate", import.Id, placed.Count,
+            holding.Elapsed.TotalMilliseconds);
         Copy(tracked, import);
     }
 
