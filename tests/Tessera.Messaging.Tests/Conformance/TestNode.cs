@@ -17,6 +17,9 @@ namespace Tessera.Messaging.Tests.Conformance;
 
 public sealed record TestEvent(string AggregateId, int Sequence);
 
+/// <summary>An event the consumer has no handler for.</summary>
+public sealed record OtherEvent(string AggregateId);
+
 public sealed class Effect : ITenantOwned
 {
     public long Id { get; set; }
@@ -114,14 +117,21 @@ public sealed class TestNode : IAsyncDisposable
         return new TestNode(name, app, new Uri($"http://127.0.0.1:{port}"), dataDir);
     }
 
-    public async Task<Guid> PublishAsync(string tenant, string aggregate, int sequence)
+    public Task<Guid> PublishAsync(string tenant, string aggregate, int sequence) => PublishAsync(tenant, aggregate, new TestEvent(aggregate, sequence));
+
+    /// <summary>Publishes an event of a type the consumer does not handle.</summary>
+    public Task<Guid> PublishOtherAsync(string tenant, string aggregate) => PublishAsync(tenant, aggregate, new OtherEvent(aggregate));
+
+    private async Task<Guid> PublishAsync<TEvent>(string tenant, string aggregate, TEvent @event) where TEvent : class
     {
         await using var scope = App.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        scope.ServiceProvider.GetRequiredService<IOutbox>().Publish(new TestEvent(aggregate, sequence), aggregate);
+        var outbox = scope.ServiceProvider.GetRequiredService<IOutbox>();
+        outbox.Publish(@event, aggregate);
+        var message = db.ChangeTracker.Entries<OutboxMessage>().Single().Entity;
         await db.SaveChangesAsync();
-        return await db.Set<OutboxMessage>().OrderByDescending(m => m.Position).Select(m => m.MessageId).FirstAsync();
+        return message.MessageId;
     }
 
     public async Task<List<Effect>> EffectsAsync()

@@ -61,6 +61,36 @@ public abstract class TransportConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_of_types_the_subscriber_does_not_handle_are_never_staged_and_hold_nothing_back()
+    {
+        // Four publishers at once, each interleaving events the consumer handles with two it does not.
+        await Task.WhenAll(Enumerable.Range(1, 4).Select(async publisher =>
+        {
+            for (var sequence = 1; sequence <= 15; sequence++)
+            {
+                await Producer.PublishOtherAsync(Tenant, $"other-{publisher}");
+                await Producer.PublishAsync(Tenant, $"mixed-{publisher}", sequence);
+                await Producer.PublishOtherAsync(Tenant, $"mixed-{publisher}");
+            }
+        }));
+        var skipped = await Producer.PublishOtherAsync(Tenant, "other-last");
+
+        var effects = await Poll.UntilAsync(Consumer.EffectsAsync, e => e.Count >= 60, "60 effects");
+        effects.Count.ShouldBe(60);
+        foreach (var publisher in Enumerable.Range(1, 4))
+            effects.Where(e => e.AggregateId == $"mixed-{publisher}").Select(e => e.Sequence).ShouldBe(Enumerable.Range(1, 15));
+        (await Consumer.InboxAsync(skipped)).ShouldBeNull();
+
+        // The subscription moves past the events it skipped, so its lag goes back to zero.
+        using var producer = Producer.ClientFor(Tenant);
+        using var consumer = Consumer.ClientFor(Tenant);
+        var head = (await producer.GetFromJsonAsync<MessagingStatusDto>("/api/producer/messaging/status", TesseraJson.Options))!.OutboxHead;
+        await Poll.UntilAsync(async () => (await consumer.GetFromJsonAsync<MessagingStatusDto>("/api/consumer/messaging/status", TesseraJson.Options))!,
+            s => s.Subscriptions.Any(x => x.Producer == TestCluster.ProducerName && x.Checkpoint == head && x.Head == head),
+            "the subscription to reach the producer's head");
+    }
+
+    [Fact]
     public async Task Redelivered_messages_have_one_effect()
     {
         for (var i = 1; i <= 30; i++)

@@ -8,10 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.Messaging.Handling;
 using Tessera.Messaging.Inbox;
 using Tessera.Messaging.Outbox;
 using Tessera.Messaging.Transport;
 using Tessera.ServiceDefaults.Data;
+using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.Security;
@@ -29,6 +31,7 @@ internal sealed class FeedTransport<TContext>(
     IHttpClientFactory clients,
     ServiceTokenProvider tokens,
     SubscriptionMonitor monitor,
+    SubscriptionRegistry registry,
     IOptions<MessagingOptions> options,
     IOptions<TesseraOptions> tessera,
     TimeProvider clock,
@@ -48,7 +51,8 @@ internal sealed class FeedTransport<TContext>(
             .RequireAuthorization(p => p.RequireRole(Roles.Service))
             .DisableRequestTimeout()
             .WithName("ReadEventFeed")
-            .WithSummary("This service's integration events after a position, oldest first; waits up to 'wait' seconds for new ones.");
+            .WithSummary("This service's integration events after a position, oldest first, only of the comma-separated 'types' when " +
+                         "given; waits up to 'wait' seconds for new ones.");
     }
 
     public async Task RunConsumerAsync(string producer, IInboxSink sink, CancellationToken cancellationToken)
@@ -97,7 +101,10 @@ internal sealed class FeedTransport<TContext>(
         var client = clients.CreateClient(ClientName);
         var wait = (int)Math.Ceiling(settings.LongPollWait.TotalSeconds);
         client.Timeout = TimeSpan.FromSeconds(wait + 15);
-        var uri = new Uri(tessera.Value.ServiceUri(producer), $"/events?after={after}&limit={settings.FeedPageSize}&wait={wait}");
+        // Only the types this service handles: the producer skips the rest without sending them (a producer that does
+        // not know the parameter sends everything, and the inbox drops what it does not handle).
+        var types = Uri.EscapeDataString(string.Join(',', registry.TypesFrom(producer)));
+        var uri = new Uri(tessera.Value.ServiceUri(producer), $"/events?after={after}&limit={settings.FeedPageSize}&wait={wait}&types={types}");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetToken());
         using var response = await client.SendAsync(request, cancellationToken);
@@ -114,36 +121,49 @@ internal sealed class FeedTransport<TContext>(
     }
 }
 
+/// <summary>A page of outbox rows and the position it was read up to.</summary>
+internal sealed record OutboxPage(List<OutboxMessage> Rows, long Next, long Head);
+
 /// <summary>GET /events: the producer side of the feed.</summary>
 internal static class FeedEndpoint
 {
+    /// <summary>The most event types a subscriber may name; more is a mistake, not a subscription.</summary>
+    private const int MaxTypes = 200;
+
+    /// <summary>
+    /// When only events of other types came after the subscriber's position, it hears within this time that it may move
+    /// past them (its lag on the operations page goes back to zero), and not more often than this while they trickle in.
+    /// </summary>
+    private static readonly TimeSpan SkippedWait = TimeSpan.FromSeconds(1);
+
     public static async Task<IResult> ReadFeed(
-        long? after, int? limit, int? wait,
+        long? after, int? limit, int? wait, string? types,
         ServiceDbContext db, OutboxSignal signal, IOptions<MessagingOptions> options, IOptions<TesseraOptions> tessera,
         IHostApplicationLifetime lifetime, TimeProvider clock, CancellationToken cancellationToken)
     {
         var from = Math.Max(0, after ?? 0);
         var take = Math.Clamp(limit ?? options.Value.FeedPageSize, 1, 1000);
         var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, 60));
+        var wanted = ParseTypes(types);
+        if (wanted is { Count: > MaxTypes })
+            return Problems.Validation("types", $"At most {MaxTypes} event types may be named; {wanted.Count} were.");
         var producer = tessera.Value.ServiceName;
         var outbox = db.Set<OutboxMessage>().AsNoTracking();
 
         while (true)
         {
             var next = signal.Committed.Next;
-            var rows = await outbox.Where(m => m.Position > from).OrderBy(m => m.Position).Take(take).ToListAsync(cancellationToken);
-            var remaining = deadline - clock.GetUtcNow();
-            if (rows.Count > 0 || remaining <= TimeSpan.Zero)
-            {
-                var head = await outbox.MaxAsync(m => (long?)m.Position, cancellationToken) ?? from;
-                var events = rows.Select(r => ToEnvelope(r, producer)).ToList();
-                return TypedResults.Ok(new FeedPage(events, rows.Count > 0 ? rows[^1].Position : from, head));
-            }
+            var page = await ReadPageAsync(outbox, from, take, wanted, cancellationToken);
+            var now = clock.GetUtcNow();
+            if (page.Rows.Count > 0 || now >= deadline || page.Next - from >= take)
+                return TypedResults.Ok(new FeedPage(page.Rows.Select(r => ToEnvelope(r, producer)).ToList(), page.Next, page.Head));
+            if (page.Next > from && now + SkippedWait < deadline)
+                deadline = now + SkippedWait;
             try
             {
                 // A waiting long-poll ends as soon as shutdown starts (answering an empty page), so it never delays a graceful stop.
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-                await Signal.WaitAsync(next, remaining, clock, linked.Token);
+                await Signal.WaitAsync(next, deadline - now, clock, linked.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -155,6 +175,28 @@ internal static class FeedEndpoint
             }
         }
     }
+
+    /// <summary>
+    /// Up to <paramref name="take"/> rows after <paramref name="after"/>, oldest first — only of <paramref name="types"/>
+    /// when given — and the position to read from next: the last row's when the page is full, otherwise the head, read
+    /// before the rows. Every position up to a head that can be seen is committed (one writer per database, ADR 0002,
+    /// and positions are given inside the write), so rows of other types up to it are passed over for good.
+    /// </summary>
+    internal static async Task<OutboxPage> ReadPageAsync(
+        IQueryable<OutboxMessage> outbox, long after, int take, IReadOnlyCollection<string>? types, CancellationToken cancellationToken)
+    {
+        var head = await outbox.MaxAsync(m => (long?)m.Position, cancellationToken) ?? after;
+        var query = outbox.Where(m => m.Position > after && m.Position <= head);
+        if (types is { Count: > 0 })
+            query = query.Where(m => types.Contains(m.Type));
+        var rows = await query.OrderBy(m => m.Position).Take(take).ToListAsync(cancellationToken);
+        return new OutboxPage(rows, rows.Count == take ? rows[^1].Position : Math.Max(after, head), head);
+    }
+
+    private static List<string>? ParseTypes(string? types) =>
+        string.IsNullOrWhiteSpace(types)
+            ? null
+            : types.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
 
     internal static EventEnvelope ToEnvelope(OutboxMessage row, string producer)
     {

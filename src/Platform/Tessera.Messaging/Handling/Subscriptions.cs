@@ -20,6 +20,10 @@ public sealed class SubscriptionRegistry
 
     public IReadOnlyCollection<string> Producers => _events.Keys.Select(k => k.Producer).Distinct().ToArray();
 
+    /// <summary>The event types (any version) this service handles from <paramref name="producer"/>, in name order.</summary>
+    internal IReadOnlyList<string> TypesFrom(string producer) =>
+        _events.Keys.Where(k => k.Producer == producer).Select(k => k.Type).Distinct().Order(StringComparer.Ordinal).ToList();
+
     internal bool Handles(string producer, string type, int version) => _events.ContainsKey((producer, type, version));
 
     internal EventRegistration? Find(string producer, string type, int version) => _events.GetValueOrDefault((producer, type, version));

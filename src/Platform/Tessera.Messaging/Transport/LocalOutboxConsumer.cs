@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tessera.Messaging.Feed;
+using Tessera.Messaging.Handling;
 using Tessera.Messaging.Inbox;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Data;
@@ -17,6 +18,7 @@ internal sealed class LocalOutboxConsumer<TContext>(
     IServiceScopeFactory scopes,
     OutboxSignal signal,
     SubscriptionMonitor monitor,
+    SubscriptionRegistry registry,
     TimeProvider clock,
     ILogger<LocalOutboxConsumer<TContext>> logger)
     where TContext : ServiceDbContext
@@ -27,20 +29,19 @@ internal sealed class LocalOutboxConsumer<TContext>(
     public async Task RunAsync(string producer, IInboxSink sink, CancellationToken cancellationToken)
     {
         long? checkpoint = null;
+        var types = registry.TypesFrom(producer);
         while (!cancellationToken.IsCancellationRequested)
         {
             var wake = signal.Committed.Next;
             try
             {
                 checkpoint ??= await sink.GetCheckpointAsync(producer, cancellationToken);
-                var (rows, head) = await ReadAsync(checkpoint.Value, cancellationToken);
-                if (rows.Count > 0)
-                {
-                    await sink.StageAsync(producer, rows.Select(r => FeedEndpoint.ToEnvelope(r, producer)).ToList(), rows[^1].Position, cancellationToken);
-                    checkpoint = rows[^1].Position;
-                }
-                monitor.Succeeded(producer, checkpoint.Value, head, clock.GetUtcNow());
-                if (rows.Count == PageSize)
+                var page = await ReadAsync(checkpoint.Value, types, cancellationToken);
+                if (page.Rows.Count > 0)
+                    await sink.StageAsync(producer, page.Rows.Select(r => FeedEndpoint.ToEnvelope(r, producer)).ToList(), page.Next, cancellationToken);
+                checkpoint = page.Next;
+                monitor.Succeeded(producer, checkpoint.Value, page.Head, clock.GetUtcNow());
+                if (page.Rows.Count == PageSize)
                     continue;
                 await Signal.WaitAsync(wake, IdleWait, clock, cancellationToken);
             }
@@ -58,12 +59,10 @@ internal sealed class LocalOutboxConsumer<TContext>(
         }
     }
 
-    private async Task<(List<OutboxMessage> Rows, long Head)> ReadAsync(long after, CancellationToken cancellationToken)
+    private async Task<OutboxPage> ReadAsync(long after, IReadOnlyCollection<string> types, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<TContext>().Set<OutboxMessage>().AsNoTracking();
-        var rows = await outbox.Where(m => m.Position > after).OrderBy(m => m.Position).Take(PageSize).ToListAsync(cancellationToken);
-        var head = await outbox.MaxAsync(m => (long?)m.Position, cancellationToken) ?? after;
-        return (rows, head);
+        return await FeedEndpoint.ReadPageAsync(outbox, after, PageSize, types, cancellationToken);
     }
 }
