@@ -36,6 +36,10 @@ public static class Checks
     }
 
     /// <summary>Bin codes are stored upper-case like warehouse codes.</summary>
+    /// <summary>The bins named by a document's lines, each with its field path ("lines[2].bin"), normalized.</summary>
+    public static IEnumerable<(string Path, string? Bin)> LineBins(IEnumerable<string?> bins) =>
+        bins.Select((bin, i) => ($"lines[{i}].bin", NormalizeBin(bin)));
+
     public static string? NormalizeBin(string? bin) => string.IsNullOrWhiteSpace(bin) ? null : bin.Trim().ToUpperInvariant();
 
     /// <summary>Short lines of a posting as field errors: "lines[2].quantity": "Only 3 available in HCM."</summary>

@@ -72,7 +72,7 @@ public static class IssueStock
         var warehouse = Warehouses.Normalize(request.Warehouse);
         if (!await Checks.WarehouseExistsAsync(db, warehouse, cancellationToken))
             return Problems.Validation("warehouse", Checks.NoWarehouse(warehouse));
-        var bins = await Checks.UnknownBinsAsync(db, warehouse, request.Lines.Select((l, i) => ($"lines[{i}].bin", Checks.NormalizeBin(l.Bin))), cancellationToken);
+        var bins = await Checks.UnknownBinsAsync(db, warehouse, Checks.LineBins(request.Lines.Select(l => l.Bin)), cancellationToken);
         if (bins.Count > 0)
             return Problems.Validation(bins);
         var type = Movement.Parse(request.Type)!.Value;

@@ -100,7 +100,7 @@ public static class Transfers
             errors["toWarehouse"] = [Checks.NoWarehouse(to)];
         if (errors.Count > 0)
             return Problems.Validation(errors);
-        var problems = await Checks.UnknownBinsAsync(db, from, request.Lines.Select((l, i) => ($"lines[{i}].bin", Checks.NormalizeBin(l.Bin))), cancellationToken);
+        var problems = await Checks.UnknownBinsAsync(db, from, Checks.LineBins(request.Lines.Select(l => l.Bin)), cancellationToken);
         foreach (var (field, messages) in await Checks.UnknownSkusAsync(catalog, request.Lines.Select((l, i) => ($"lines[{i}].sku", l.Sku)), cancellationToken))
             problems[field] = messages;
         if (problems.Count > 0)
@@ -215,7 +215,7 @@ public static class Transfers
         if (probe is null)
             return Problems.NotFound("Transfer", id.ToString());
         var bins = await Checks.UnknownBinsAsync(db, probe.ToWarehouse,
-            (request.Lines ?? []).Select((l, i) => ($"lines[{i}].bin", Checks.NormalizeBin(l.Bin))), cancellationToken);
+            Checks.LineBins((request.Lines ?? []).Select(l => l.Bin)), cancellationToken);
         if (bins.Count > 0)
             return Problems.Validation(bins);
 

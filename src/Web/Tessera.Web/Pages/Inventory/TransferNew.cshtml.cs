@@ -32,20 +32,12 @@ public sealed class TransferNewModel(InventoryApi inventory, CatalogApi catalog)
 
     public async Task<IActionResult> OnGetProductAsync(string key, CancellationToken cancellationToken)
     {
-        var line = new LineForm { Key = key, Sku = Request.Query[$"Lines[{key}].Sku"].FirstOrDefault()?.Trim() ?? "" };
-        if (line.Sku.Length > 0)
-        {
-            var product = await Section<Tessera.Catalog.Contracts.ProductDto?>.LoadAsync(() => catalog.GetAsync(line.Sku, cancellationToken), "");
-            line.Description = !product.IsUp ? "Catalog is unavailable." : product.Value?.Name ?? "Unknown SKU";
-        }
-        return Partial("_LineInfo", line);
+        return Partial("_LineInfo", await LineForm.NamedAsync(catalog, key, Request.Query[$"Lines[{key}].Sku"].FirstOrDefault(), cancellationToken));
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Lines = Lines.Where(l => !l.IsBlank).ToList();
-        for (var i = 0; i < Lines.Count; i++)
-            Lines[i].Index = i;
+        Lines = LineForm.Sent(Lines);
         var input = new TransferInput(FromWarehouse, ToWarehouse, string.IsNullOrWhiteSpace(Reference) ? null : Reference.Trim(),
             Lines.Select(l => new QuantityLineInput(l.Sku.Trim(), l.Quantity)).ToList());
         if (Lines.Count == 0)

@@ -67,9 +67,7 @@ public sealed class EditModel(OrdersApi orders, InventoryApi inventory) : PageMo
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Lines = Lines.Where(l => !l.IsBlank).ToList();
-        for (var i = 0; i < Lines.Count; i++)
-            Lines[i].Index = i;
+        Lines = LineForm.Sent(Lines);
 
         var original = OrderSnapshot.FromJson(Original);
         if (original is null)

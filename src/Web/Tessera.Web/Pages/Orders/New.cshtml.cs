@@ -41,9 +41,7 @@ public sealed class NewModel(OrdersApi orders, CatalogApi catalog, Formatting fm
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Lines = Lines.Where(l => !l.IsBlank).ToList();
-        for (var i = 0; i < Lines.Count; i++)
-            Lines[i].Index = i;
+        Lines = LineForm.Sent(Lines);
         if (Lines.Count == 0)
             Lines.Add(new LineForm());
 

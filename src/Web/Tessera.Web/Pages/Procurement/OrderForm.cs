@@ -75,12 +75,6 @@ public abstract class OrderFormPage(ProcurementApi procurement, InventoryApi inv
     /// <summary>The product name of a row's SKU, from the catalog.</summary>
     public async Task<IActionResult> OnGetProductAsync(string key, CancellationToken cancellationToken)
     {
-        var line = new LineForm { Key = key, Sku = Request.Query[$"Form.Lines[{key}].Sku"].FirstOrDefault()?.Trim() ?? "" };
-        if (line.Sku.Length > 0)
-        {
-            var product = await Section<Tessera.Catalog.Contracts.ProductDto?>.LoadAsync(() => catalog.GetAsync(line.Sku, cancellationToken), "");
-            line.Description = !product.IsUp ? "Catalog is unavailable." : product.Value?.Name ?? "Unknown SKU";
-        }
-        return Partial("_LineInfo", line);
+        return Partial("_LineInfo", await LineForm.NamedAsync(catalog, key, Request.Query[$"Form.Lines[{key}].Sku"].FirstOrDefault(), cancellationToken));
     }
 }
