@@ -89,4 +89,56 @@ public sealed class ResilienceHandlerTests
         await Should.ThrowAsync<DependencyUnavailableException>(() => client.GetAsync("/x"));
         stub.Calls.ShouldBe(before);
     }
+
+    [Fact]
+    public async Task An_answer_cut_off_in_its_body_is_retried_and_read_whole()
+    {
+        var calls = 0;
+        var stub = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(++calls == 1 ? new CutOffStream("{\"sku\":\"TEA") : new MemoryStream("{\"sku\":\"TEA-1\"}"u8.ToArray())),
+        });
+        var client = new HttpClient(new ResilienceHandler("catalog", ResilienceHandler.BuildPipeline(Fast, TimeProvider.System)) { InnerHandler = stub });
+
+        var response = await client.GetAsync("http://catalog.test/x", HttpCompletionOption.ResponseHeadersRead);
+
+        (await response.Content.ReadAsStringAsync()).ShouldBe("{\"sku\":\"TEA-1\"}");
+        stub.Calls.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task An_answer_always_cut_off_surfaces_as_unavailable_not_as_a_broken_read()
+    {
+        var stub = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new CutOffStream("[{\"id\":")) });
+        var client = new HttpClient(new ResilienceHandler("inventory", ResilienceHandler.BuildPipeline(Fast, TimeProvider.System)) { InnerHandler = stub });
+
+        var error = await Should.ThrowAsync<DependencyUnavailableException>(() => client.GetAsync("http://inventory.test/x", HttpCompletionOption.ResponseHeadersRead));
+
+        error.Service.ShouldBe("inventory");
+        stub.Calls.ShouldBe(Fast.MaxRetries + 1);
+    }
+
+    /// <summary>A body that gives its first bytes and then fails like a connection whose server was killed.</summary>
+    private sealed class CutOffStream(string start) : MemoryStream(global::System.Text.Encoding.UTF8.GetBytes(start))
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            return read > 0 ? read : throw new IOException("The response ended prematurely.");
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = base.Read(buffer, offset, count);
+            return read > 0 ? read : throw new IOException("The response ended prematurely.");
+        }
+
+        public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+        {
+            var buffer = new byte[bufferSize];
+            int read;
+            while ((read = await ReadAsync(buffer, cancellationToken)) > 0)
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
 }

@@ -151,7 +151,7 @@ public sealed class FulfilmentUnderFailureTests(SystemFixture fixture, ITestOutp
         return placed.Id;
     }
 
-    /// <summary>Tries until the attempt answers a value: a killed service answers 503 or drops the connection until it is back.</summary>
+    /// <summary>Tries until the attempt answers a value: a killed service answers 503, drops the connection or cuts its answer short until it is back.</summary>
     private static async Task<T> RetryAsync<T>(string what, Func<Task<T?>> attempt) where T : class
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -163,7 +163,7 @@ public sealed class FulfilmentUnderFailureTests(SystemFixture fixture, ITestOutp
                 if (await attempt() is { } value)
                     return value;
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException or JsonException)
             {
                 last = ex;
             }

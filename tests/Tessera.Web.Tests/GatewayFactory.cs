@@ -32,6 +32,15 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{_echoPort}");
         _echo = builder.Build();
+        // A service killed half-way through its answer: a promised length, the first bytes, then the connection drops.
+        _echo.Map("/api/catalog/cut-off", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = 1000;
+            await context.Response.WriteAsync("[{\"sku\":\"TEA");
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        });
         _echo.Map("/{**path}", async (HttpContext context) =>
         {
             var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..];

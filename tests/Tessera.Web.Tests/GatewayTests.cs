@@ -81,6 +81,15 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
     }
 
     [Fact]
+    public async Task A_service_that_dies_in_the_middle_of_its_answer_breaks_the_callers_answer_rather_than_cutting_it_short()
+    {
+        var response = await Client(await TokenAsync()).GetAsync("/api/catalog/cut-off", HttpCompletionOption.ResponseHeadersRead);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await Should.ThrowAsync<Exception>(() => response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Only_known_services_are_reachable()
     {
         var response = await Client(await TokenAsync()).GetAsync("/api/secrets/keys");

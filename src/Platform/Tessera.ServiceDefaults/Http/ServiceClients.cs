@@ -53,7 +53,7 @@ public sealed class ResilienceHandler(string service, ResiliencePipeline<HttpRes
                 },
                 context,
                 (Handler: this, Request: request));
-            if (outcome.Exception is HttpRequestException or BrokenCircuitException or TimeoutRejectedException)
+            if (outcome.Exception is HttpRequestException or IOException or BrokenCircuitException or TimeoutRejectedException)
                 throw new DependencyUnavailableException(service, outcome.Exception);
             outcome.ThrowIfException();
             var response = outcome.Result!;
@@ -70,8 +70,24 @@ public sealed class ResilienceHandler(string service, ResiliencePipeline<HttpRes
         }
     }
 
-    private Task<HttpResponseMessage> SendCore(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        base.SendAsync(request, cancellationToken);
+    /// <summary>
+    /// One attempt, body included: a service killed while it writes its answer leaves a body that ends early, and that
+    /// must count as a failed attempt (retried, or "unavailable") rather than surface later as a broken read.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendCore(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
 
     public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ResilienceSettings settings, TimeProvider clock)
     {
@@ -112,7 +128,7 @@ public sealed class ResilienceHandler(string service, ResiliencePipeline<HttpRes
 
     public static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
     {
-        { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        { Exception: HttpRequestException or IOException or TimeoutRejectedException } => true,
         { Exception: OperationCanceledException, Result: null } => false,
         { Result: { } response } => response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
                                     || (int)response.StatusCode >= 500,

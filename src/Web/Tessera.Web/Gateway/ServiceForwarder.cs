@@ -94,7 +94,25 @@ public sealed class ServiceForwarder(
             foreach (var header in response.Headers.Concat(response.Content.Headers).Where(h => !SkippedResponseHeaders.Contains(h.Key)))
                 context.Response.Headers[header.Key] = header.Value.ToArray();
             if (response.StatusCode != HttpStatusCode.NoContent && context.Request.Method != HttpMethods.Head)
-                await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+                await CopyBodyAsync(context, response, service, logger);
+        }
+    }
+
+    /// <summary>
+    /// Passes the service's body on. The status line is sent by then, so a service that dies half-way through its answer
+    /// can only be reported by cutting the caller's connection too: the caller sees a broken answer, never a short one
+    /// that looks whole.
+    /// </summary>
+    internal static async Task CopyBodyAsync(HttpContext context, HttpResponseMessage response, string service, ILogger logger)
+    {
+        try
+        {
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !context.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogWarning("{Service} stopped in the middle of its answer: {Error}", service, ex.Message);
+            context.Abort();
         }
     }
 

@@ -111,7 +111,7 @@ public static partial class TrackingWebhooks
             if (response.Headers.RetryAfter is { } retryAfter)
                 context.Response.Headers.RetryAfter = retryAfter.ToString();
             if (response.StatusCode != HttpStatusCode.NoContent)
-                await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+                await ServiceForwarder.CopyBodyAsync(context, response, "logistics", logs.CreateLogger(typeof(TrackingWebhooks).FullName!));
         }
     }
 
