@@ -39,6 +39,7 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
             context.Response.ContentLength = 1000;
             await context.Response.WriteAsync("[{\"sku\":\"TEA");
             await context.Response.Body.FlushAsync();
+            await Task.Delay(300); // the gateway has the status line by then (a reset that overtakes it makes the call a 503)
             context.Abort();
         });
         _echo.Map("/{**path}", async (HttpContext context) =>

@@ -227,7 +227,7 @@ public static class SupplierPrices
 
         var joined = query.Join(db.Suppliers, p => p.SupplierId, s => s.Id, (p, s) => new { p, s });
         var total = await joined.CountAsync(cancellationToken);
-        var rows = await joined.OrderBy(x => x.p.Sku).ThenBy(x => x.s.Code).ThenBy(x => x.p.ValidFrom).ThenBy(x => x.p.Id)
+        var rows = await joined.OrderBy(x => x.p.Sku).ThenBy(x => x.s.Code).ThenBy(x => x.p.ValidFrom).ThenBy(x => x.p.MinQuantity).ThenBy(x => x.p.Id)
             .Skip(paging.Skip).Take(paging.PageSize).ToListAsync(cancellationToken);
         var items = rows.Select(x => ToDto(x.p, x.s)).ToList();
         return TypedResults.Ok(new PagedResult<SupplierPriceDto>(items, paging.Page, paging.PageSize, total));
