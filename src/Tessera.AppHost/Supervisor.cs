@@ -87,8 +87,11 @@ internal sealed class Supervisor : IAsyncDisposable
             ConsoleReport.Running(_services.Select(s => s.Snapshot()).ToList(), _options.PublicUrl, _signIn, startup.Elapsed);
 
             // Supervision loops only end when stopping, unless one failed: then running on unsupervised would be a lie.
+            // A stop request also ends the loops, and one of them may finish before the request's own task does: what
+            // counts is whether a stop was asked for, not which task came first.
             var stopRequested = Task.Delay(Timeout.Infinite, shutdown.Graceful);
-            if (await Task.WhenAny(_supervision.Append(stopRequested)) == stopRequested)
+            await Task.WhenAny(_supervision.Append(stopRequested));
+            if (shutdown.Graceful.IsCancellationRequested)
                 return 0;
             ConsoleReport.Error("Supervision of a service failed; stopping everything.");
             return 1;

@@ -25,7 +25,7 @@ public sealed class AppHostLifecycleTests
         var pids = (await system.StatusAsync())!.Services.Select(s => s.Pid!.Value).ToList();
         await system.StopAsync();
 
-        system.ExitCode.ShouldBe(0);
+        system.ExitCode.ShouldBe(0, system.ConsoleOutput());
         foreach (var pid in pids)
             IsRunning(pid).ShouldBeFalse($"process {pid} is still running after the AppHost stopped");
     }
