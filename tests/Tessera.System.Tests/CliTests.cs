@@ -59,6 +59,17 @@ public sealed class CliTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task Key_status_counts_orders_and_supplier_contacts_per_key_version()
+    {
+        var (code, output) = await Tessera("keys", "status");
+
+        code.ShouldBe(0, output);
+        output.ShouldContain("Supplier contacts");
+        output.ShouldContain("(current)");
+        output.ShouldNotContain("Procurement did not answer");
+    }
+
+    [Fact]
     public async Task An_operator_creates_a_tenant_whose_administrator_can_sign_in()
     {
         var id = "cli" + Guid.NewGuid().ToString("N")[..6];

@@ -145,3 +145,9 @@ public sealed record ReorderSuggestionDto(
 
 /// <summary>A tenant's procurement settings: how much more than ordered a line may receive (0 = exactly what was ordered).</summary>
 public sealed record ProcurementSettingsDto(decimal OverReceiptTolerancePercent, long Version);
+
+/// <summary>How many suppliers' contact details one personal data key version still protects.</summary>
+public sealed record ContactKeyUsageDto(int KeyVersion, int Suppliers);
+
+/// <summary>The current personal data key, and whether every supplier contact is re-encrypted under it yet.</summary>
+public sealed record ContactKeysStatusDto(int CurrentKeyVersion, IReadOnlyList<ContactKeyUsageDto> Usage, bool ReencryptionDone);

@@ -23,6 +23,8 @@ public static class ProcurementModule
                 .Handle<StockBelowReorderPoint, SuggestReorder>()));
         builder.Services.AddPersonalDataProtection();
         builder.Services.AddSingleton<SupplierPrivacy>();
+        builder.Services.AddSingleton<ContactReencryptionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ContactReencryptionJob>());
         builder.Services.AddScoped<PurchaseOrderComposer>();
         builder.Services.AddServiceClient<CatalogSkus>("catalog");
         builder.Services.AddServiceClient<InventoryLedger>("inventory");
@@ -43,6 +45,7 @@ public static class ProcurementModule
         ReorderSuggestions.Map(api.MapGroup("/reorder-suggestions").WithTags("Reorder suggestions"));
         Settings.Map(api.MapGroup("/settings").WithTags("Settings"));
         Consistency.Map(api);
+        ContactKeys.Map(api);
         return app;
     }
 }

@@ -36,6 +36,22 @@ public sealed class SupplierPrivacy(PersonalDataProtector protector)
         Reveal(contact.Email, tenant, EmailPurpose),
         contact.Address is null ? null : JsonSerializer.Deserialize<SupplierAddressDto>(protector.Unprotect(contact.Address, tenant, AddressPurpose), TesseraJson.Options));
 
+    /// <summary>
+    /// Re-encrypts the contact with the current key (key rotation). The keyed hashes stay as they are: they use the index
+    /// key, which is not rotated. Returns false when every field was on the current key already.
+    /// </summary>
+    public bool Reencrypt(Supplier supplier)
+    {
+        if (KeyVersionsOf(supplier.Contact).All(v => v == protector.CurrentKeyVersion))
+            return false;
+        supplier.Contact = Protect(Reveal(supplier.Contact, supplier.TenantId), supplier.TenantId);
+        return true;
+    }
+
+    /// <summary>The key version of each protected field of a contact (none for a supplier without contact details).</summary>
+    public static IEnumerable<int> KeyVersionsOf(ProtectedContact contact) =>
+        new[] { contact.Name, contact.Phone, contact.Email, contact.Address }.OfType<string>().Select(PersonalDataProtector.KeyVersionOf);
+
     public string PhoneIndex(string phone, string tenant) => protector.BlindIndex(PersonalDataProtector.NormalizePhone(phone), tenant, PhonePurpose);
 
     public string EmailIndex(string email, string tenant) => protector.BlindIndex(PersonalDataProtector.NormalizeEmail(email), tenant, EmailPurpose);
