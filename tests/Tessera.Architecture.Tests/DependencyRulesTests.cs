@@ -1,11 +1,15 @@
+using System.Globalization;
 using System.Reflection;
+using System.Xml.Linq;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Architecture.Tests;
 
 /// <summary>The blueprint's first rule, checked on the compiled assemblies: a service knows other services only by their contracts.</summary>
 public sealed class DependencyRulesTests
 {
-    private static readonly string[] Services = ["Catalog", "Inventory", "Orders", "Procurement", "Logistics"];
+    private static readonly string[] Services =
+        ServiceCatalog.Names.Select(n => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(n)).ToArray();
 
     /// <summary>Events the blueprint names after the state they report rather than the change.</summary>
     private static readonly string[] StateEvents = ["StockBelowReorderPoint"];
@@ -63,5 +67,18 @@ public sealed class DependencyRulesTests
 
         events.ShouldAllBe(t => t.Name.EndsWith("ed", StringComparison.Ordinal) || t.Name.EndsWith("Failed", StringComparison.Ordinal)
                                 || StateEvents.Contains(t.Name));
+    }
+
+    [Fact]
+    public void The_AppHost_starts_exactly_the_services_of_the_catalog_and_the_web_front_end()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Tessera.slnx")))
+            root = root.Parent ?? throw new InvalidOperationException("Tessera.slnx not found above the test folder.");
+        var project = XDocument.Load(Path.Combine(root.FullName, "src", "Tessera.AppHost", "Tessera.AppHost.csproj"));
+
+        var started = project.Descendants("ProjectReference").Select(r => (string?)r.Attribute("ServiceName")).OfType<string>();
+
+        started.ShouldBe([.. ServiceCatalog.Names, "web"], ignoreOrder: true);
     }
 }

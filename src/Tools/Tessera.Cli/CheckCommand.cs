@@ -13,7 +13,7 @@ namespace Tessera.Cli;
 public static class CheckCommand
 {
     public const int Violated = 4;
-    public static readonly string[] Services = ["inventory", "procurement", "logistics"];
+    public static IReadOnlyList<string> Services => Tessera.ServiceDefaults.Hosting.ServiceCatalog.WithInvariants;
     private const int ShownViolations = 10;
 
     public static async Task<int> RunAsync(ApiClient api, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace Tessera.Cli;
 /// <summary>Messages a service parked after failing to handle them: list them, replay them once fixed, or discard them.</summary>
 public static class DeadLetterCommands
 {
-    public static readonly string[] Services = ["catalog", "inventory", "orders", "procurement", "logistics"];
+    public static IReadOnlyList<string> Services => Tessera.ServiceDefaults.Hosting.ServiceCatalog.Names;
 
     public static async Task<int> ListAsync(ApiClient api, string service, string status, CancellationToken cancellationToken)
     {

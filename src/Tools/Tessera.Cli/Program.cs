@@ -81,7 +81,7 @@ var service = new Option<string>("--service")
     Required = true,
     Recursive = true,
 };
-service.AcceptOnlyFromAmong(DeadLetterCommands.Services);
+service.AcceptOnlyFromAmong([.. DeadLetterCommands.Services]);
 var status = new Option<string>("--status") { Description = "parked, or retrying", DefaultValueFactory = _ => "parked" };
 status.AcceptOnlyFromAmong("parked", "retrying");
 var messageId = new Argument<Guid>("id") { Description = "The message id" };

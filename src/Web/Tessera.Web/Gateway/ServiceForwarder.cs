@@ -18,7 +18,6 @@ public sealed class ServiceForwarder(
     ILogger<ServiceForwarder> logger)
 {
     public const string ClientName = "gateway";
-    public static readonly IReadOnlySet<string> ForwardedServices = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "catalog", "inventory", "orders", "procurement", "logistics" };
     private static readonly TimeSpan InternalTokenLifetime = TimeSpan.FromMinutes(1);
 
     private static readonly HashSet<string> SkippedRequestHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -45,7 +44,7 @@ public sealed class ServiceForwarder(
 
     public async Task ForwardAsync(HttpContext context, string service)
     {
-        if (!ForwardedServices.Contains(service) || !options.Value.Services.TryGetValue(service, out var baseUrl))
+        if (!ServiceCatalog.Contains(service) || !options.Value.Services.TryGetValue(service, out var baseUrl))
         {
             await WriteProblem(context, StatusCodes.Status404NotFound, "No such API", $"There is no service '{service}' behind /api/{service}.");
             return;

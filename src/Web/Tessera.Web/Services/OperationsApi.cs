@@ -3,6 +3,7 @@ using System.Text.Json;
 using Tessera.Messaging.Api;
 using Tessera.ServiceDefaults.Api;
 using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Http;
 using Tessera.ServiceDefaults.Json;
 
@@ -13,10 +14,10 @@ public sealed record ServiceHealth(string Service, bool Ready, string Detail);
 /// <summary>What the operations page asks every service: is it ready, how far behind are its feeds, what did it park.</summary>
 public sealed class OperationsApi(IHttpClientFactory clients)
 {
-    public static readonly IReadOnlyList<string> Services = ["catalog", "inventory", "orders", "procurement", "logistics"];
+    public static IReadOnlyList<string> Services => ServiceCatalog.Names;
 
     /// <summary>The services that own invariants (blueprint section 7) and check them at GET /api/&lt;service&gt;/consistency.</summary>
-    public static readonly IReadOnlyList<string> Checked = ["inventory", "procurement", "logistics"];
+    public static IReadOnlyList<string> Checked => ServiceCatalog.WithInvariants;
 
     private HttpClient Client(string service) =>
         Services.Contains(service) ? clients.CreateClient(ServiceClientRegistration.NamedClient(service)) : throw new ArgumentOutOfRangeException(nameof(service));
