@@ -41,6 +41,27 @@ public static class TextRules
 
     public static bool IsClean(string? text) => text is null || FindForbidden(text) is null;
 
+    /// <summary>
+    /// For uploaded text files: why the bytes are not clean UTF-8 text (not UTF-8 at all, or a forbidden character and
+    /// the line it is on), or null when they are.
+    /// </summary>
+    public static string? FindForbiddenUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var line = 1;
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+                return $"is not UTF-8 text: byte {offset + 1} (line {line}) starts no valid character. Save the file as UTF-8.";
+            if (rune.Value == '\n')
+                line++;
+            else if (rune.IsBmp && IsForbidden((char)rune.Value))
+                return $"contains U+{rune.Value:X4} on line {line}: {Expected}.";
+            offset += consumed;
+        }
+        return null;
+    }
+
     private static bool IsForbidden(char c) =>
         c < ' ' && c is not ('\t' or '\n' or '\r')
         || c is >= '\u007f' and <= '\u009f'
