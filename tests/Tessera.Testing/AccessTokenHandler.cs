@@ -27,11 +27,18 @@ public sealed class AccessTokenHandler : DelegatingHandler
 
     public string RefreshToken => _tokens.Refresh;
 
-    public static async Task<HttpClient> SignInAsync(Uri publicUrl, string tenant, string username, string password)
+    /// <param name="outer">A handler that sees every request first (a recorder), with the token handler behind it.</param>
+    public static async Task<HttpClient> SignInAsync(Uri publicUrl, string tenant, string username, string password, DelegatingHandler? outer = null)
     {
         using var anonymous = new HttpClient { BaseAddress = publicUrl };
         var tokens = await Tokens.ReadAsync(await anonymous.PostAsJsonAsync("/api/auth/token", new { tenant, username, password }));
-        return new HttpClient(new AccessTokenHandler(publicUrl, tokens)) { BaseAddress = publicUrl, Timeout = TimeSpan.FromSeconds(30) };
+        HttpMessageHandler handler = new AccessTokenHandler(publicUrl, tokens);
+        if (outer is not null)
+        {
+            outer.InnerHandler = handler;
+            handler = outer;
+        }
+        return new HttpClient(handler) { BaseAddress = publicUrl, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

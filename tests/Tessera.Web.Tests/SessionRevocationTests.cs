@@ -59,17 +59,8 @@ public sealed class SessionRevocationTests(GatewayFactory factory) : IClassFixtu
         return (admin, user, password);
     }
 
-    private static Task<HttpResponseMessage> EditAsync(HttpClient admin, string user, bool disabled = false, string? newPassword = null, params string[] roles)
-    {
-        var fields = new Dictionary<string, string> { ["DisplayName"] = "" };
-        if (disabled)
-            fields["Disabled"] = "true";
-        if (newPassword is not null)
-            fields["NewPassword"] = newPassword;
-        var form = fields.ToList();
-        form.AddRange((roles.Length == 0 ? ["sales"] : roles).Select(r => new KeyValuePair<string, string>("SelectedRoles", r)));
-        return admin.PostFormAsync($"/admin/users/{user}", form);
-    }
+    private static Task<HttpResponseMessage> EditAsync(HttpClient admin, string user, bool disabled = false, string? newPassword = null, params string[] roles) =>
+        admin.EditUserAsync(user, roles.Length == 0 ? ["sales"] : roles, disabled, newPassword);
 
     [Fact]
     public async Task Access_tokens_are_short_lived_and_come_with_a_refresh_token_that_works_once()
