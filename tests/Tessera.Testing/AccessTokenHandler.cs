@@ -14,25 +14,26 @@ public sealed class AccessTokenHandler : DelegatingHandler
     private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(2);
 
     private readonly Uri _publicUrl;
+    private readonly object _credentials;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Tokens _tokens;
 
-    private AccessTokenHandler(Uri publicUrl, Tokens tokens) : base(new HttpClientHandler())
+    private AccessTokenHandler(Uri publicUrl, object credentials, Tokens tokens) : base(new HttpClientHandler())
     {
         _publicUrl = publicUrl;
+        _credentials = credentials;
         _tokens = tokens;
     }
 
     public string AccessToken => _tokens.Access;
 
-    public string RefreshToken => _tokens.Refresh;
-
     /// <param name="outer">A handler that sees every request first (a recorder), with the token handler behind it.</param>
     public static async Task<HttpClient> SignInAsync(Uri publicUrl, string tenant, string username, string password, DelegatingHandler? outer = null)
     {
         using var anonymous = new HttpClient { BaseAddress = publicUrl };
-        var tokens = await Tokens.ReadAsync(await anonymous.PostAsJsonAsync("/api/auth/token", new { tenant, username, password }));
-        HttpMessageHandler handler = new AccessTokenHandler(publicUrl, tokens);
+        var credentials = new { tenant, username, password };
+        var tokens = await Tokens.ReadAsync(await anonymous.PostAsJsonAsync("/api/auth/token", credentials));
+        HttpMessageHandler handler = new AccessTokenHandler(publicUrl, credentials, tokens);
         if (outer is not null)
         {
             outer.InnerHandler = handler;
@@ -57,8 +58,9 @@ public sealed class AccessTokenHandler : DelegatingHandler
             if (DateTimeOffset.UtcNow <= _tokens.ExpiresAt - RenewBefore)
                 return;
             using var anonymous = new HttpClient { BaseAddress = _publicUrl };
-            _tokens = await Tokens.ReadAsync(await anonymous.PostAsJsonAsync("/api/auth/refresh", new Dictionary<string, string> { ["refresh_token"] = _tokens.Refresh },
-                cancellationToken));
+            _tokens = await Tokens.ReadAsync(_tokens.Refresh is { } refresh
+                ? await anonymous.PostAsJsonAsync("/api/auth/refresh", new Dictionary<string, string> { ["refresh_token"] = refresh }, cancellationToken)
+                : await anonymous.PostAsJsonAsync("/api/auth/token", _credentials, cancellationToken));
         }
         finally
         {
@@ -66,7 +68,8 @@ public sealed class AccessTokenHandler : DelegatingHandler
         }
     }
 
-    private sealed record Tokens(string Access, string Refresh, DateTimeOffset ExpiresAt)
+    /// <summary>A token grant; a server without refresh tokens is signed in to again instead.</summary>
+    private sealed record Tokens(string Access, string? Refresh, DateTimeOffset ExpiresAt)
     {
         public static async Task<Tokens> ReadAsync(HttpResponseMessage response)
         {
@@ -74,7 +77,8 @@ public sealed class AccessTokenHandler : DelegatingHandler
             if (!response.IsSuccessStatusCode)
                 throw new HttpRequestException($"Signing in failed: {(int)response.StatusCode} {text}");
             var body = JsonDocument.Parse(text).RootElement;
-            return new Tokens(body.GetProperty("access_token").GetString()!, body.GetProperty("refresh_token").GetString()!,
+            return new Tokens(body.GetProperty("access_token").GetString()!,
+                body.TryGetProperty("refresh_token", out var refresh) ? refresh.GetString() : null,
                 DateTimeOffset.UtcNow.AddSeconds(body.GetProperty("expires_in").GetInt32()));
         }
     }
