@@ -40,7 +40,7 @@ public static class RawHttp
     /// </summary>
     public static async Task<Answer> SendOversizedAsync(Uri server, string method, string rawTarget, string bearer, string contentType, long length)
     {
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port, cancel.Token);
         await using var stream = client.GetStream();

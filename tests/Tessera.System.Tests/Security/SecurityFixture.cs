@@ -40,6 +40,7 @@ public sealed class SecurityFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        File.Delete(Path.Combine(AppContext.BaseDirectory, "route-matrix.txt"));
         System = await RunningSystem.StartAsync(new Dictionary<string, string>
         {
             ["Tessera__RateLimit__SignInPerMinute"] = "1000",
