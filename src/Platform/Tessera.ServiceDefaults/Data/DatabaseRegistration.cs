@@ -77,7 +77,7 @@ public static class DatabaseRegistration
             return configured;
         var tessera = services.GetRequiredService<IOptions<TesseraOptions>>().Value;
         var dataDir = tessera.ResolveDataDir();
-        Directory.CreateDirectory(dataDir);
+        FilePermissions.OwnerOnlyFolderAt(dataDir);
         return $"Data Source={Path.Combine(dataDir, (fileName ?? tessera.ServiceName) + ".db")};Pooling=True;Default Timeout=30";
     }
 
@@ -87,6 +87,8 @@ public static class DatabaseRegistration
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (db.Database.GetDbConnection().DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+            FilePermissions.RestrictExisting(folder, Path.GetFileName(file) + "*");
         var catalog = scope.ServiceProvider.GetRequiredService<DatabaseMigrations<TContext>>().Catalog;
         var applied = await MigrationRunner.ApplyAsync(db, catalog, cancellationToken);
         if (applied.Count > 0)

@@ -26,6 +26,9 @@ public static class TesseraClaims
     public const string Tenant = "tid";
     public const string Role = "role";
 
+    /// <summary>The web front-end's server-side session a cookie or an access token belongs to.</summary>
+    public const string Session = "sid";
+
     /// <summary>Tenant value of service tokens that act for no single tenant (event feeds).</summary>
     public const string AnyTenant = "*";
 }

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,9 +15,12 @@ namespace Tessera.Web.Identity;
 public sealed record TokenRequest(string Tenant, string Username, string Password);
 
 public sealed record TokenResponse(
-    [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,
-    [property: System.Text.Json.Serialization.JsonPropertyName("token_type")] string TokenType,
-    [property: System.Text.Json.Serialization.JsonPropertyName("expires_in")] int ExpiresIn);
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("token_type")] string TokenType,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("refresh_token")] string RefreshToken);
+
+public sealed record RefreshRequest([property: JsonPropertyName("refresh_token")] string RefreshToken);
 
 public sealed record TenantAdmin(string Username, string Password);
 
@@ -27,10 +32,16 @@ public sealed class TokenRequestValidator : AbstractValidator<TokenRequest>
 {
     public TokenRequestValidator()
     {
-        RuleFor(r => r.Tenant).NotEmpty();
-        RuleFor(r => r.Username).NotEmpty();
-        RuleFor(r => r.Password).NotEmpty();
+        RuleFor(r => r.Tenant).NotEmpty().MaximumLength(32);
+        RuleFor(r => r.Username).NotEmpty().MaximumLength(64);
+        RuleFor(r => r.Password).NotEmpty().MaximumLength(Accounts.MaximumPasswordLength)
+            .WithMessage($"password has at most {Accounts.MaximumPasswordLength} characters.");
     }
+}
+
+public sealed class RefreshRequestValidator : AbstractValidator<RefreshRequest>
+{
+    public RefreshRequestValidator() => RuleFor(r => r.RefreshToken).NotEmpty().MaximumLength(200).OverridePropertyName("refresh_token");
 }
 
 public sealed class CreateTenantValidator : AbstractValidator<CreateTenantRequest>
@@ -42,8 +53,8 @@ public sealed class CreateTenantValidator : AbstractValidator<CreateTenantReques
         RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
         RuleFor(r => r.Admin).NotNull();
         RuleFor(r => r.Admin.Username).NotEmpty().Matches(Accounts.UsernamePattern).When(r => r.Admin is not null);
-        RuleFor(r => r.Admin.Password).NotEmpty().MinimumLength(Accounts.MinimumPasswordLength)
-            .WithMessage($"password needs at least {Accounts.MinimumPasswordLength} characters.")
+        RuleFor(r => r.Admin.Password).NotEmpty().Length(Accounts.MinimumPasswordLength, Accounts.MaximumPasswordLength)
+            .WithMessage($"password has {Accounts.MinimumPasswordLength} to {Accounts.MaximumPasswordLength} characters.")
             .When(r => r.Admin is not null);
         RuleFor(r => r.TimeZone).Must(tz => tz is null || TimeZoneInfo.TryFindSystemTimeZoneById(tz, out _))
             .WithMessage("timeZone must be an IANA time zone such as Asia/Ho_Chi_Minh.");
@@ -52,10 +63,12 @@ public sealed class CreateTenantValidator : AbstractValidator<CreateTenantReques
     }
 }
 
+/// <summary>
+/// API sign-in: a password grant starts a session and answers a short-lived access token and a refresh token; a
+/// refresh answers new ones (the old refresh token stops working); sign-out ends the session (ADR 0011).
+/// </summary>
 public static class IdentityEndpoints
 {
-    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
-
     public static void Map(WebApplication app)
     {
         app.MapPost("/api/auth/token", IssueToken)
@@ -64,7 +77,24 @@ public static class IdentityEndpoints
             .RequireRateLimiting(RateLimits.SignIn)
             .WithTags("Authentication")
             .WithName("IssueToken")
-            .WithSummary("Exchange tenant, username and password for a bearer access token for the /api/… endpoints.");
+            .WithSummary("Exchange tenant, username and password for a bearer access token (15 minutes) and a refresh token.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        app.MapPost("/api/auth/refresh", Refresh)
+            .Validate<RefreshRequest>()
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIn)
+            .WithTags("Authentication")
+            .WithName("RefreshToken")
+            .WithSummary("Exchange a refresh token for a new access token and a new refresh token; the old refresh token stops working.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        app.MapPost("/api/auth/signout", SignOut)
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(AccessTokens.Scheme).RequireAuthenticatedUser())
+            .WithTags("Authentication")
+            .WithName("SignOut")
+            .WithSummary("End the access token's session: the access token and its refresh token stop working.");
 
         app.MapPost("/api/tenants", CreateTenant)
             .Validate<CreateTenantRequest>()
@@ -75,15 +105,46 @@ public static class IdentityEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
-        TokenRequest request, Accounts accounts, [FromKeyedServices(TokenAudiences.Api)] SignedTokenCodec codec, CancellationToken cancellationToken)
+        TokenRequest request, Accounts accounts, Sessions sessions, [FromKeyedServices(TokenAudiences.Api)] SignedTokenCodec codec,
+        HttpContext context, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var user = await accounts.VerifyAsync(request.Tenant.Trim(), request.Username.Trim(), request.Password, cancellationToken);
-        if (user is null)
+        var outcome = await accounts.SignInAsync(request.Tenant.Trim(), request.Username.Trim(), request.Password, cancellationToken);
+        if (outcome.LockedUntil is not null)
+        {
+            var wait = Math.Max(1, (int)Math.Ceiling(outcome.RetryAfter(clock.GetUtcNow()).TotalSeconds));
+            context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many failed sign-ins",
+                detail: $"This account is locked for {wait} s after repeated failed sign-ins. Try again after Retry-After.");
+        }
+        if (outcome.User is not { } user)
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
                 detail: "The tenant, username or password is wrong, or the account is disabled.");
 
-        var token = codec.Issue(user.Username, user.TenantId, user.RoleList, TokenAudiences.Api, AccessTokenLifetime);
-        return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)AccessTokenLifetime.TotalSeconds));
+        var (session, refresh) = await sessions.StartApiAsync(user, cancellationToken);
+        return TypedResults.Ok(Tokens(codec, sessions.Settings, user, session.Id, refresh));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
+        RefreshRequest request, Sessions sessions, [FromKeyedServices(TokenAudiences.Api)] SignedTokenCodec codec, CancellationToken cancellationToken)
+    {
+        var outcome = await sessions.RefreshAsync(request.RefreshToken, cancellationToken);
+        if (outcome.User is not { } user)
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The refresh token was refused",
+                detail: $"{char.ToUpperInvariant(outcome.Failure![0])}{outcome.Failure[1..]}.");
+        return TypedResults.Ok(Tokens(codec, sessions.Settings, user, outcome.SessionId!, outcome.RefreshToken!));
+    }
+
+    private static async Task<NoContent> SignOut(ClaimsPrincipal user, Sessions sessions, CancellationToken cancellationToken)
+    {
+        if (user.FindFirst(TesseraClaims.Session)?.Value is { } session)
+            await sessions.RevokeAsync(session, "signed out", cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static TokenResponse Tokens(SignedTokenCodec codec, SessionSettings settings, UserRecord user, string sessionId, string refreshToken)
+    {
+        var token = codec.Issue(user.Username, user.TenantId, user.RoleList, TokenAudiences.Api, settings.AccessTokenLifetime, sessionId);
+        return new TokenResponse(token, "Bearer", (int)settings.AccessTokenLifetime.TotalSeconds, refreshToken);
     }
 
     private static async Task<Results<Created<TenantCreated>, ProblemHttpResult>> CreateTenant(
