@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using Tessera.Finance.Data;
+using Tessera.Finance.Domain;
+
+namespace Tessera.Finance.Ledger;
+
+/// <summary>An entry as it was posted: its number and date (a late one's date moved past the lock date) and its hash.</summary>
+public sealed record PostedEntry(Guid Id, long Number, DateOnly Date, DateOnly? OriginalDate, string Hash, decimal Total);
+
+/// <summary>What to do with an entry dated on or before the lock date: refuse it (a person posting) or post it on the first open date (an event).</summary>
+public enum LateEntries
+{
+    Refuse,
+    PostOnNextOpenDate,
+}
+
+/// <summary>
+/// The one way an entry enters the journal. Hot path: it runs for every stock movement, delivery and payment, inside
+/// the caller's write transaction, and is plain SQL — read the chain head and the accounts it names, write the entry,
+/// its lines and the day totals of its accounts (the running balances the trial balance sums), and move the chain head.
+/// The entry is checked first (it balances, its accounts exist and are active, its date is open); the number is the
+/// next of the tenant's, so numbers have no gaps, and the hash links it to the previous entry.
+/// </summary>
+public sealed class JournalWriter(FinanceDbContext db, TimeProvider clock)
+{
+    public async Task<PostedEntry> PostAsync(EntryDraft draft, string postedBy, LateEntries late, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Entries are posted inside a write transaction.");
+        var tenant = db.CurrentTenantId ?? throw new InvalidOperationException("Entries are posted for a tenant.");
+
+        var problems = JournalRules.Check(draft.Lines);
+        if (problems.Count > 0)
+            throw new LedgerException("The entry cannot be posted", problems);
+
+        long count;
+        string lastHash;
+        DateOnly? lockDate;
+        await using (var head = Sql.Command(db, "SELECT entry_count, last_hash, lock_date FROM ledgers WHERE tenant_id = @t", ("@t", tenant)))
+        await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+                throw new InvalidOperationException("The tenant's books are not open; open them before posting.");
+            (count, lastHash, lockDate) = (reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : Sql.ReadDate(reader, 2));
+        }
+
+        await CheckAccountsAsync(tenant, draft.Lines, cancellationToken);
+
+        var (date, originalDate) = (draft.Date, (DateOnly?)null);
+        // A year's closing entry is dated on its last day, which closing the year also locks.
+        if (lockDate is { } locked && (draft.Date < locked || (draft.Date == locked && draft.Kind != EntryKinds.Closing)))
+        {
+            if (late == LateEntries.Refuse)
+                throw new LedgerException("The period is locked", [
+                    $"Nothing can be posted on or before {BusinessDates.Format(locked)}, the lock date; date the entry {BusinessDates.Format(locked.AddDays(1))} or later, or ask an operator to reopen the period.",
+                ]);
+            (date, originalDate) = (locked.AddDays(1), draft.Date);
+        }
+
+        var id = Guid.CreateVersion7();
+        var number = count + 1;
+        var postedAt = clock.GetUtcNow();
+        var total = draft.Lines.Sum(l => l.Debit);
+        var note = originalDate is { } original
+            ? $"Happened on {BusinessDates.Format(original)}, in a locked period: posted on {BusinessDates.Format(date)}, the first open date." + (draft.Note is null ? "" : " " + draft.Note)
+            : draft.Note;
+        var numbered = draft.Lines.Select((l, i) => (LineNo: i + 1, l.Account, l.Debit, l.Credit, l.Warehouse, l.Document, l.Memo)).ToList();
+        var hash = HashChain.Next(lastHash, HashChain.Canonical(number, date, originalDate, draft.Kind, draft.Description, draft.SourceType, draft.SourceId,
+            draft.Rule, draft.RuleVersion, draft.Reverses, postedAt, postedBy, numbered));
+
+        await using (var insert = Sql.Command(db, """
+            INSERT INTO journal_entries (id, tenant_id, number, date, original_date, kind, description, source_type, source_id, rule, rule_version, reverses,
+                posted_at, posted_by, total, previous_hash, hash, note)
+            VALUES (@id, @t, @n, @d, @od, @k, @desc, @st, @si, @r, @rv, @rev, @at, @by, @total, @prev, @hash, @note)
+            """,
+            ("@id", id), ("@t", tenant), ("@n", number), ("@d", date), ("@od", originalDate), ("@k", draft.Kind), ("@desc", draft.Description),
+            ("@st", draft.SourceType), ("@si", draft.SourceId), ("@r", draft.Rule), ("@rv", draft.RuleVersion), ("@rev", draft.Reverses), ("@at", postedAt),
+            ("@by", postedBy), ("@total", total), ("@prev", lastHash), ("@hash", hash), ("@note", note)))
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+
+        var lines = new StringBuilder("INSERT INTO journal_lines (entry_id, line_no, tenant_id, number, date, account, debit, credit, warehouse, document, memo) VALUES ");
+        await using (var insertLines = Sql.Command(db, "", ("@id", id), ("@t", tenant), ("@n", number), ("@d", date)))
+        {
+            for (var i = 0; i < numbered.Count; i++)
+            {
+                var line = numbered[i];
+                lines.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@id, {line.LineNo}, @t, @n, @d, @a{i}, @dr{i}, @cr{i}, @w{i}, @doc{i}, @m{i})");
+                Sql.Add(insertLines, $"@a{i}", line.Account);
+                Sql.Add(insertLines, $"@dr{i}", line.Debit);
+                Sql.Add(insertLines, $"@cr{i}", line.Credit);
+                Sql.Add(insertLines, $"@w{i}", line.Warehouse);
+                Sql.Add(insertLines, $"@doc{i}", line.Document);
+                Sql.Add(insertLines, $"@m{i}", line.Memo);
+            }
+            insertLines.CommandText = lines.ToString();
+            await insertLines.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var days = draft.Lines.GroupBy(l => l.Account, StringComparer.Ordinal)
+            .Select(g => (Account: g.Key, Debit: g.Sum(l => l.Debit), Credit: g.Sum(l => l.Credit))).ToList();
+        var upsert = new StringBuilder("INSERT INTO account_days (tenant_id, account, date, closing, debit, credit) VALUES ");
+        await using (var writeDays = Sql.Command(db, "", ("@t", tenant), ("@d", date), ("@c", draft.Kind == EntryKinds.Closing)))
+        {
+            for (var i = 0; i < days.Count; i++)
+            {
+                upsert.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@t, @a{i}, @d, @c, @dr{i}, @cr{i})");
+                Sql.Add(writeDays, $"@a{i}", days[i].Account);
+                Sql.Add(writeDays, $"@dr{i}", days[i].Debit);
+                Sql.Add(writeDays, $"@cr{i}", days[i].Credit);
+            }
+            upsert.Append(" ON CONFLICT (tenant_id, account, date, closing) DO UPDATE SET debit = ef_add(debit, excluded.debit), credit = ef_add(credit, excluded.credit)");
+            writeDays.CommandText = upsert.ToString();
+            await writeDays.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var move = Sql.Command(db, "UPDATE ledgers SET entry_count = @n, last_hash = @h WHERE tenant_id = @t AND entry_count = @before",
+                         ("@n", number), ("@h", hash), ("@t", tenant), ("@before", count)))
+            if (await move.ExecuteNonQueryAsync(cancellationToken) != 1)
+                throw new InvalidOperationException("The head of the hash chain moved while an entry was being posted.");
+
+        return new PostedEntry(id, number, date, originalDate, hash, total);
+    }
+
+    /// <summary>Whether an entry of <paramref name="rule"/> for this source document is already in the journal (a repeated event).</summary>
+    public async Task<bool> PostedAsync(string sourceType, string sourceId, string rule, CancellationToken cancellationToken)
+    {
+        await using var command = Sql.Command(db, "SELECT 1 FROM journal_entries WHERE tenant_id = @t AND source_type = @st AND source_id = @si AND rule = @r",
+            ("@t", db.CurrentTenantId), ("@st", sourceType), ("@si", sourceId), ("@r", rule));
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    private async Task CheckAccountsAsync(string tenant, IReadOnlyList<DraftLine> lines, CancellationToken cancellationToken)
+    {
+        var codes = lines.Select(l => l.Account).Distinct(StringComparer.Ordinal).ToList();
+        var found = new Dictionary<string, bool>(StringComparer.Ordinal);
+        await using (var command = Sql.Command(db,
+                         $"SELECT code, active FROM accounts WHERE tenant_id = @t AND code IN ({string.Join(", ", codes.Select((_, i) => $"@c{i}"))})", ("@t", tenant)))
+        {
+            for (var i = 0; i < codes.Count; i++)
+                Sql.Add(command, $"@c{i}", codes[i]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                found[reader.GetString(0)] = reader.GetInt64(1) != 0;
+        }
+        var problems = codes.Where(c => !found.ContainsKey(c)).Select(c => $"Account {c} is not in the chart of accounts.")
+            .Concat(codes.Where(c => found.TryGetValue(c, out var active) && !active).Select(c => $"Account {c} is inactive."))
+            .ToList();
+        if (problems.Count > 0)
+            throw new LedgerException("The entry names accounts that cannot be posted to", problems);
+    }
+}

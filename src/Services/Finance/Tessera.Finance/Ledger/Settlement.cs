@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Finance.Contracts;
+using Tessera.Finance.Data;
+using Tessera.Finance.Domain;
+using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Json;
+
+namespace Tessera.Finance.Ledger;
+
+public sealed record ReturnedGoods(string Sku, decimal Quantity, string Condition);
+
+/// <summary>
+/// What an order still owes the ledger, done as soon as its facts are in: the cost of each delivered shipment to COGS
+/// (once inventory said what it cost), an invoice per delivered shipment (once the orders service said what it costs
+/// the customer), a credit note per customer return (once what came back is invoiced). Inventory, logistics and orders
+/// report in any order — and after a restart all at once — so each handler records its fact and calls
+/// <see cref="SettleAsync"/>, which does whatever has become possible, exactly once.
+/// </summary>
+public sealed class Settlement(FinanceDbContext db, RulePoster rules, IOutbox outbox, TimeProvider clock)
+{
+    public async Task SettleAsync(Guid orderId, string actor, CancellationToken cancellationToken)
+    {
+        var shipments = await db.Shipments.Where(s => s.OrderId == orderId && s.DeliveredAt != null && (!s.CogsPosted || s.InvoiceId == null))
+            .ToListAsync(cancellationToken);
+        OrderPrices? prices = null;
+        foreach (var shipment in shipments.OrderBy(s => s.DeliveredAt))
+        {
+            if (!shipment.CogsPosted && shipment.IssuedValue is { } cost)
+            {
+                await rules.PostAsync(new PostingRequest(PostingEvents.ShipmentDelivered, shipment.DeliveredAt!.Value, "shipment", shipment.ShipmentId.ToString(),
+                        $"Cost of shipment delivered for order {await OrderLabelAsync(orderId, cancellationToken)}",
+                        new Dictionary<string, decimal> { ["cost"] = cost },
+                        new Dictionary<string, Dimensions> { [PostingEvents.DefaultDimension] = new(shipment.Warehouse, shipment.ShipmentId.ToString()) }),
+                    actor, cancellationToken);
+                shipment.CogsPosted = true;
+                shipment.UpdatedAt = clock.GetUtcNow();
+            }
+            if (shipment.InvoiceId is null)
+            {
+                prices ??= await db.OrderPrices.Include(o => o.Lines).FirstOrDefaultAsync(o => o.OrderId == orderId, cancellationToken);
+                if (prices is not null)
+                    shipment.InvoiceId = await InvoiceAsync(prices, shipment, actor, cancellationToken);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await CreditReturnsAsync(orderId, actor, cancellationToken);
+    }
+
+    private async Task<Guid> InvoiceAsync(OrderPrices order, ShipmentRecord shipment, string actor, CancellationToken cancellationToken)
+    {
+        var delivered = JsonSerializer.Deserialize<List<ReturnedGoods>>(shipment.DeliveredLines ?? "[]", TesseraJson.Options)!
+            .Select(l => (l.Sku, l.Quantity)).ToList();
+        var lines = Invoicing.ForDelivery(order, delivered);
+        var (sequence, number) = await Numbers.NextAsync(db, NumberSeries.Invoice, cancellationToken);
+        var invoice = new Invoice
+        {
+            Id = Guid.CreateVersion7(),
+            Number = number,
+            Sequence = sequence,
+            OrderId = order.OrderId,
+            OrderNumber = order.Number,
+            ShipmentId = shipment.ShipmentId,
+            Currency = order.Currency,
+            Net = lines.Sum(l => l.Net),
+            Tax = lines.Sum(l => l.Tax),
+            CreatedAt = clock.GetUtcNow(),
+            Lines = lines.Select((l, i) => new InvoiceLine
+            {
+                LineNo = i + 1, Kind = l.Kind, OrderLineNo = l.SourceLineNo, Sku = l.Sku, Description = l.Description, Quantity = l.Quantity,
+                UnitPrice = l.UnitPrice, Discount = l.Discount, Net = l.Net, TaxRate = l.TaxRate, Tax = l.Tax,
+            }).ToList(),
+        };
+        invoice.Total = invoice.Net + invoice.Tax;
+        var posted = await rules.PostAsync(new PostingRequest(PostingEvents.InvoiceIssued, shipment.DeliveredAt!.Value, "invoice", invoice.Id.ToString(),
+                $"Invoice {number} for order #{order.Number.ToString(CultureInfo.InvariantCulture)}",
+                new Dictionary<string, decimal>
+                {
+                    ["goods"] = lines.Where(l => l.Kind == InvoiceLineKinds.Goods).Sum(l => l.Net),
+                    ["shipping"] = lines.Where(l => l.Kind == InvoiceLineKinds.Shipping).Sum(l => l.Net),
+                    ["tax"] = invoice.Tax,
+                },
+                new Dictionary<string, Dimensions> { [PostingEvents.DefaultDimension] = new(null, invoice.Id.ToString()) }),
+            actor, cancellationToken) ?? throw new InvalidOperationException($"Invoice {number} was already posted.");
+        var terms = await db.Books.AsNoTracking().Select(b => b.CustomerTermsDays).FirstAsync(cancellationToken);
+        (invoice.EntryId, invoice.Date, invoice.DueDate) = (posted.Id, posted.Date, posted.Date.AddDays(terms));
+        db.Invoices.Add(invoice);
+        outbox.Publish(new InvoiceIssued(invoice.Id, invoice.Number, invoice.OrderId, invoice.ShipmentId, invoice.Date, invoice.Currency, invoice.Net,
+            invoice.Tax, invoice.Total, Lines(invoice.Lines.Select(l => (l.Kind, l.Sku, l.Quantity, l.UnitPrice, l.Net, l.TaxRate, l.Tax))), invoice.CreatedAt),
+            order.OrderId.ToString());
+        return invoice.Id;
+    }
+
+    /// <summary>Credit notes for the order's returns that are not credited yet and whose goods are all invoiced.</summary>
+    private async Task CreditReturnsAsync(Guid orderId, string actor, CancellationToken cancellationToken)
+    {
+        var returns = await db.CustomerReturns.Where(r => r.OrderId == orderId && r.CreditNoteId == null).OrderBy(r => r.ReceivedAt).ToListAsync(cancellationToken);
+        if (returns.Count == 0)
+            return;
+        var invoices = await db.Invoices.Include(i => i.Lines).Where(i => i.OrderId == orderId).ToListAsync(cancellationToken);
+        foreach (var customerReturn in returns)
+        {
+            var goods = JsonSerializer.Deserialize<List<ReturnedGoods>>(customerReturn.Lines, TesseraJson.Options)!;
+            var creditable = goods.GroupBy(g => g.Sku).All(g => invoices.SelectMany(i => i.Lines)
+                .Where(l => l.Kind == InvoiceLineKinds.Goods && l.Sku == g.Key).Sum(l => l.Quantity - l.CreditedQuantity) >= g.Sum(x => x.Quantity));
+            if (!creditable)
+                continue;
+            var credits = goods.SelectMany(g => Invoicing.ForReturn(invoices, g.Sku, g.Quantity)).ToList();
+            Guid? first = null;
+            foreach (var group in credits.GroupBy(c => c.Invoice))
+                first ??= await CreditAsync(group.Key, group.Select(c => c.Line).ToList(), customerReturn, actor, cancellationToken);
+            customerReturn.CreditNoteId = first ?? Guid.Empty;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<Guid> CreditAsync(Invoice invoice, IReadOnlyList<BillingLine> lines, CustomerReturnRecord customerReturn, string actor,
+        CancellationToken cancellationToken)
+    {
+        var (sequence, number) = await Numbers.NextAsync(db, NumberSeries.CreditNote, cancellationToken);
+        var note = new CreditNote
+        {
+            Id = Guid.CreateVersion7(),
+            Number = number,
+            Sequence = sequence,
+            InvoiceId = invoice.Id,
+            OrderId = invoice.OrderId,
+            ReturnId = customerReturn.ReturnId,
+            Currency = invoice.Currency,
+            Net = lines.Sum(l => l.Net),
+            Tax = lines.Sum(l => l.Tax),
+            CreatedAt = clock.GetUtcNow(),
+            Lines = lines.Select((l, i) => new CreditNoteLine
+            {
+                LineNo = i + 1, InvoiceLineNo = l.SourceLineNo ?? 0, Kind = l.Kind, Sku = l.Sku, Description = l.Description, Quantity = l.Quantity,
+                UnitPrice = l.UnitPrice, Net = l.Net, TaxRate = l.TaxRate, Tax = l.Tax,
+            }).ToList(),
+        };
+        note.Total = note.Net + note.Tax;
+        var posted = await rules.PostAsync(new PostingRequest(PostingEvents.CreditNoteIssued, customerReturn.ReceivedAt, "credit-note", note.Id.ToString(),
+                $"Credit note {number} on invoice {invoice.Number} for return {customerReturn.Number}",
+                new Dictionary<string, decimal> { ["goods"] = note.Net, ["shipping"] = 0m, ["tax"] = note.Tax },
+                new Dictionary<string, Dimensions> { [PostingEvents.DefaultDimension] = new(null, invoice.Id.ToString()) }),
+            actor, cancellationToken) ?? throw new InvalidOperationException($"Credit note {number} was already posted.");
+        (note.EntryId, note.Date) = (posted.Id, posted.Date);
+        invoice.Credited += note.Total;
+        db.CreditNotes.Add(note);
+        outbox.Publish(new CreditNoteIssued(note.Id, note.Number, invoice.Id, invoice.Number, note.OrderId, note.ReturnId, note.Date, note.Currency, note.Net,
+            note.Tax, note.Total, Lines(note.Lines.Select(l => (l.Kind, l.Sku, l.Quantity, l.UnitPrice, l.Net, l.TaxRate, l.Tax))), note.CreatedAt),
+            note.OrderId.ToString());
+        return note.Id;
+    }
+
+    private async Task<string> OrderLabelAsync(Guid orderId, CancellationToken cancellationToken) =>
+        await db.OrderPrices.AsNoTracking().Where(o => o.OrderId == orderId).Select(o => (long?)o.Number).FirstOrDefaultAsync(cancellationToken) is { } n
+            ? "#" + n.ToString(CultureInfo.InvariantCulture)
+            : orderId.ToString();
+
+    private static List<InvoicedLine> Lines(IEnumerable<(string Kind, string? Sku, decimal Quantity, decimal UnitPrice, decimal Net, decimal TaxRate, decimal Tax)> lines) =>
+        lines.Select(l => new InvoicedLine(l.Kind, l.Sku, l.Quantity, l.UnitPrice, l.Net, l.TaxRate, l.Tax)).ToList();
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Tessera.Finance.Data;
+using Tessera.Finance.Domain;
+using Tessera.Finance.Ledger;
+using Tessera.Inventory.Contracts;
+using Tessera.Messaging.Handling;
+
+namespace Tessera.Finance.Messaging;
+
+/// <summary>
+/// Perpetual inventory: every movement inventory reports is posted at the value inventory gave it — the purchase price
+/// in, the moving average out, the cost goods left at when they come back. Finance never recomputes a cost. Goods
+/// that leave for a customer go to goods in transit (kept per shipment) until logistics says they were delivered
+/// (COGS, <see cref="Settlement"/>) or came back (return to origin).
+/// </summary>
+public sealed class PostStockMovements(FinanceDbContext db, LedgerBooks books, RulePoster rules, Settlement settlement, TimeProvider clock)
+    : IEventHandler<StockReceived>, IEventHandler<StockIssued>, IEventHandler<StockReturned>, IEventHandler<StockAdjusted>, IEventHandler<TransferShipped>
+{
+    public async Task HandleAsync(StockReceived message, MessageContext context, CancellationToken cancellationToken)
+    {
+        await books.OpenAsync(cancellationToken);
+        var fromPurchaseOrder = message.SourceType == "goods-receipt";
+        // Events published before inventory sent its movements' values carry unit costs only; a receipt is valued at
+        // quantity × cost rounded like the ledger rounds it, which is what inventory wrote unless the stock was negative.
+        var value = message.Movements?.Sum(m => m.Value) ?? message.Lines.Sum(l => JournalRules.Round(l.Quantity * l.UnitCost));
+        await rules.PostAsync(new PostingRequest(fromPurchaseOrder ? PostingEvents.GoodsReceived : PostingEvents.StockReceived, context.OccurredAt,
+                message.SourceType, message.ReceiptId.ToString(),
+                fromPurchaseOrder ? $"Goods received on a purchase order into {message.Warehouse}" : $"Goods received into {message.Warehouse} ({Lines(message.Lines.Count)})",
+                Value(value), Default(message.Warehouse, message.ReceiptId.ToString())),
+            context.Producer, cancellationToken);
+    }
+
+    public async Task HandleAsync(StockIssued message, MessageContext context, CancellationToken cancellationToken)
+    {
+        await books.OpenAsync(cancellationToken);
+        var value = message.Lines.Sum(l => l.Value);
+        var (posting, description) = (message.MovementType, message.SourceType) switch
+        {
+            ("sales-out", "shipment") => (PostingEvents.ShipmentDispatched, $"Shipment handed to the carrier from {message.Warehouse}"),
+            ("supplier-return-out", "supplier-return") => (PostingEvents.SupplierReturnShipped, $"Goods returned to the supplier from {message.Warehouse}"),
+            ("sales-out", _) => (PostingEvents.ManualIssue, $"Goods issued from {message.Warehouse} ({Lines(message.Lines.Count)})"),
+            ("supplier-return-out", _) => (PostingEvents.ManualSupplierReturn, $"Goods returned to a supplier from {message.Warehouse} ({Lines(message.Lines.Count)})"),
+            _ => (null, ""),
+        };
+        if (posting is null)
+            return;
+        await rules.PostAsync(new PostingRequest(posting, message.OccurredAt, message.SourceType, message.SourceId, description, Value(value),
+            Default(message.Warehouse, message.SourceId)), context.Producer, cancellationToken);
+        if (posting != PostingEvents.ShipmentDispatched || message.OrderId is not { } orderId || !Guid.TryParse(message.SourceId, out var shipmentId))
+            return;
+
+        var shipment = await Shipments.FindOrAddAsync(db, shipmentId, orderId, message.Warehouse, clock, cancellationToken);
+        if (shipment.IssuedValue is null)
+            (shipment.IssuedValue, shipment.IssuedAt, shipment.UpdatedAt) = (value, message.OccurredAt, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        await settlement.SettleAsync(orderId, context.Producer, cancellationToken);
+    }
+
+    public async Task HandleAsync(StockReturned message, MessageContext context, CancellationToken cancellationToken)
+    {
+        await books.OpenAsync(cancellationToken);
+        var value = message.Lines.Sum(l => l.Value);
+        if (message.SourceType == "shipment")
+        {
+            var posted = await rules.PostAsync(new PostingRequest(PostingEvents.DeliveryReturned, message.OccurredAt, "shipment", message.SourceId,
+                $"Failed delivery back in {message.Warehouse} (return to origin)", Value(value), Default(message.Warehouse, message.SourceId)),
+                context.Producer, cancellationToken);
+            if (posted is not null && Guid.TryParse(message.SourceId, out var shipmentId) && message.OrderId is { } orderId)
+            {
+                var shipment = await Shipments.FindOrAddAsync(db, shipmentId, orderId, message.Warehouse, clock, cancellationToken);
+                (shipment.ReturnedValue, shipment.UpdatedAt) = ((shipment.ReturnedValue ?? 0) + value, clock.GetUtcNow());
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            return;
+        }
+        await rules.PostAsync(new PostingRequest(PostingEvents.CustomerReturnRestocked, message.OccurredAt, message.SourceType, message.SourceId,
+            $"Goods a customer returned, back in {message.Warehouse} at the cost they left at", Value(value), Default(message.Warehouse, message.SourceId)),
+            context.Producer, cancellationToken);
+    }
+
+    public async Task HandleAsync(StockAdjusted message, MessageContext context, CancellationToken cancellationToken)
+    {
+        await books.OpenAsync(cancellationToken);
+        var gains = message.Lines.Where(l => l.Difference > 0).Sum(l => Math.Abs(l.Value));
+        var losses = message.Lines.Where(l => l.Difference < 0).Sum(l => Math.Abs(l.Value));
+        var source = message.CountId.ToString();
+        if (gains > 0)
+            await rules.PostAsync(new PostingRequest(PostingEvents.CountGain, message.OccurredAt, "count", source,
+                $"Count in {message.Warehouse} found more than the book", Value(gains), Default(message.Warehouse, source)), context.Producer, cancellationToken);
+        if (losses > 0)
+            await rules.PostAsync(new PostingRequest(PostingEvents.CountLoss, message.OccurredAt, "count", source,
+                $"Count in {message.Warehouse} found less than the book", Value(losses), Default(message.Warehouse, source)), context.Producer, cancellationToken);
+    }
+
+    public async Task HandleAsync(TransferShipped message, MessageContext context, CancellationToken cancellationToken)
+    {
+        await books.OpenAsync(cancellationToken);
+        var source = message.TransferId.ToString();
+        await rules.PostAsync(new PostingRequest(PostingEvents.TransferShipped, message.OccurredAt, "transfer", source,
+            $"Transfer {message.Number} from {message.FromWarehouse} to {message.ToWarehouse}", Value(message.Lines.Sum(l => l.Value)),
+            new Dictionary<string, Dimensions> { ["from"] = new(message.FromWarehouse, source), ["to"] = new(message.ToWarehouse, source) }),
+            context.Producer, cancellationToken);
+    }
+
+    private static Dictionary<string, decimal> Value(decimal value) => new() { ["value"] = value };
+
+    private static Dictionary<string, Dimensions> Default(string warehouse, string document) =>
+        new() { [PostingEvents.DefaultDimension] = new Dimensions(warehouse, document) };
+
+    private static string Lines(int count) => count.ToString(CultureInfo.InvariantCulture) + (count == 1 ? " line" : " lines");
+}
+
+public static class Shipments
+{
+    public static async Task<ShipmentRecord> FindOrAddAsync(FinanceDbContext db, Guid shipmentId, Guid orderId, string warehouse, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var shipment = db.Shipments.Local.FirstOrDefault(s => s.ShipmentId == shipmentId)
+                       ?? await db.Shipments.FirstOrDefaultAsync(s => s.ShipmentId == shipmentId, cancellationToken);
+        if (shipment is not null)
+            return shipment;
+        shipment = new ShipmentRecord { ShipmentId = shipmentId, OrderId = orderId, Warehouse = warehouse, UpdatedAt = clock.GetUtcNow() };
+        db.Shipments.Add(shipment);
+        return shipment;
+    }
+}
