@@ -31,7 +31,9 @@ public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, TimePr
         db.Books.Add(books);
         Seed(charts.Get(books.Chart), "system");
         await db.SaveChangesAsync(cancellationToken);
-        db.Entry(books).State = EntityState.Detached;
+        // The caller reads its own copies; what was seeded here stays out of its change tracker.
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is Books or Account or PostingRuleVersion).ToList())
+            entry.State = EntityState.Detached;
         return books;
     }
 
