@@ -149,7 +149,8 @@ public static class Payments
             if (errors.Count > 0)
                 return Problems.Validation(errors);
             // The control account the payment's remainder was posted to, under the payment's own id.
-            var control = await db.Lines.AsNoTracking().Where(l => l.EntryId == payment.EntryId && l.Document == payment.Id.ToString())
+            var controls = await SubLedgers.AccountsAsync(db, customer ? AccountRoles.Receivable : AccountRoles.Payable, ct);
+            var control = await db.Lines.AsNoTracking().Where(l => l.EntryId == payment.EntryId && l.Document == payment.Id.ToString() && controls.Contains(l.Account))
                 .Select(l => l.Account).FirstOrDefaultAsync(ct);
             if (control is null)
                 return Problems.Conflict("Nothing of this payment is on account", $"Payment {payment.Number} was allocated in full when it was recorded.");
