@@ -21,9 +21,12 @@ public static class Valuation
         var onHand = await db.Stock.AsNoTracking().GroupBy(s => s.Warehouse)
             .Select(g => new { Warehouse = g.Key, Value = g.Sum(s => s.Value) }).ToListAsync(cancellationToken);
         var moving = new[] { TransferStatus.InTransit, TransferStatus.PartiallyReceived };
-        var inTransit = await db.Transfers.AsNoTracking().Where(t => moving.Contains(t.Status))
-            .SelectMany(t => t.Lines.Select(l => new { t.ToWarehouse, Value = l.ShippedValue - l.ReceivedValue }))
-            .GroupBy(x => x.ToWarehouse).Select(g => new { Warehouse = g.Key, Value = g.Sum(x => x.Value) }).ToListAsync(cancellationToken);
+        // Few rows (the lines of transfers on their way): summed here, where decimals are exact.
+        var inTransit = (await db.TransferLines.AsNoTracking()
+                .Join(db.Transfers.AsNoTracking().Where(t => moving.Contains(t.Status)), l => l.TransferId, t => t.Id,
+                    (l, t) => new { t.ToWarehouse, l.ShippedValue, l.ReceivedValue })
+                .ToListAsync(cancellationToken))
+            .GroupBy(x => x.ToWarehouse).Select(g => new { Warehouse = g.Key, Value = g.Sum(x => x.ShippedValue - x.ReceivedValue) }).ToList();
         var warehouses = onHand.Select(o => o.Warehouse).Union(inTransit.Select(t => t.Warehouse)).Order(StringComparer.Ordinal);
         return TypedResults.Ok(warehouses.Select(w => new WarehouseValueDto(w,
             onHand.FirstOrDefault(o => o.Warehouse == w)?.Value ?? 0, inTransit.FirstOrDefault(t => t.Warehouse == w)?.Value ?? 0)).ToList());
