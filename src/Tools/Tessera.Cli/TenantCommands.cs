@@ -8,7 +8,7 @@ namespace Tessera.Cli;
 public static class TenantCommands
 {
     public static async Task<int> CreateAsync(ApiClient api, string id, string name, string adminUsername, string adminPassword,
-        string? timeZone, string? currency, CancellationToken cancellationToken)
+        string? timeZone, string? currency, string? chart, CancellationToken cancellationToken)
     {
         using var response = await api.PostAsync("/api/tenants", new
         {
@@ -17,12 +17,14 @@ public static class TenantCommands
             admin = new { username = adminUsername, password = adminPassword },
             timeZone,
             currency,
+            chart,
         }, null, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Forbidden)
             throw new ApiException(response.StatusCode, "Only an operator may create tenants; sign in as the installation's first administrator.");
         var created = await api.ReadAsync<JsonElement>(response, cancellationToken);
+        var books = created.TryGetProperty("chart", out var c) && c.GetString() is { } chartName ? $", chart of accounts {chartName}" : "";
         AnsiConsole.MarkupLine($"Tenant [bold]{Markup.Escape(created.GetProperty("id").GetString()!)}[/] created " +
-                               $"({Markup.Escape(created.GetProperty("timeZone").GetString()!)}, {Markup.Escape(created.GetProperty("currency").GetString()!)}); " +
+                               $"({Markup.Escape(created.GetProperty("timeZone").GetString()!)}, {Markup.Escape(created.GetProperty("currency").GetString()!)}{Markup.Escape(books)}); " +
                                $"its administrator is [bold]{Markup.Escape(adminUsername)}[/].");
         return 0;
     }
