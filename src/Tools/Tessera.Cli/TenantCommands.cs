@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Tessera.Cli;
 
-/// <summary>Operator commands: a tenant is created with its first administrator through the authenticated API.</summary>
+/// <summary>Operator commands: a tenant is created with its first administrator and its books (--chart) through the authenticated API.</summary>
 public static class TenantCommands
 {
     public static async Task<int> CreateAsync(ApiClient api, string id, string name, string adminUsername, string adminPassword,
@@ -22,10 +22,11 @@ public static class TenantCommands
         if (response.StatusCode == HttpStatusCode.Forbidden)
             throw new ApiException(response.StatusCode, "Only an operator may create tenants; sign in as the installation's first administrator.");
         var created = await api.ReadAsync<JsonElement>(response, cancellationToken);
-        var books = created.TryGetProperty("chart", out var c) && c.GetString() is { } chartName ? $", chart of accounts {chartName}" : "";
         AnsiConsole.MarkupLine($"Tenant [bold]{Markup.Escape(created.GetProperty("id").GetString()!)}[/] created " +
-                               $"({Markup.Escape(created.GetProperty("timeZone").GetString()!)}, {Markup.Escape(created.GetProperty("currency").GetString()!)}{Markup.Escape(books)}); " +
+                               $"({Markup.Escape(created.GetProperty("timeZone").GetString()!)}, {Markup.Escape(created.GetProperty("currency").GetString()!)}); " +
                                $"its administrator is [bold]{Markup.Escape(adminUsername)}[/].");
+        if (created.TryGetProperty("chart", out var books) && books.GetString() is { } chartName)
+            AnsiConsole.MarkupLine($"Its books keep the chart of accounts [bold]{Markup.Escape(chartName)}[/].");
         return 0;
     }
 }
