@@ -42,6 +42,7 @@ public static class FinanceModule
         var charts = ChartCatalog.Load(builder.Configuration[ChartsSetting] ?? Path.Combine(AppContext.BaseDirectory, "Charts"));
         builder.Services.AddSingleton(charts);
         builder.Services.AddSingleton<RuleCache>();
+        builder.Services.AddSingleton<BooksCache>();
         builder.Services.AddScoped<LedgerBooks>();
         builder.Services.AddScoped<JournalWriter>();
         builder.Services.AddScoped<RulePoster>();

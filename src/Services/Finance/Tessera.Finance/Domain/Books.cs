@@ -27,6 +27,9 @@ public sealed class Books : ITenantOwned, IVersioned
     public DateOnly? LockDate { get; set; }
     public long EntryCount { get; set; }
     public string LastHash { get; set; } = HashChain.Genesis;
+
+    /// <summary>Goes up with every change of accounts, posting rules or settings (cached copies of the books are current while it holds).</summary>
+    public long Generation { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public long Version { get; set; }

@@ -105,6 +105,7 @@ public static class Accounts
                 Name = request.Name!.Trim(), NameVi = request.NameVi!.Trim(), Active = true, CreatedAt = now, UpdatedAt = now,
             };
             db.Accounts.Add(account);
+            await books.TouchAsync(ct);
             return TypedResults.Created($"/api/finance/accounts/{code}", ToDto(account, false));
         }, cancellationToken);
 
@@ -141,6 +142,7 @@ public static class Accounts
             account.NameVi = request.NameVi?.Trim() ?? account.NameVi;
             account.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
+            await books.TouchAsync(ct);
             ETags.Set(http.Response, account.Version);
             return TypedResults.Ok(ToDto(account, posted));
         }, cancellationToken);
@@ -162,6 +164,7 @@ public static class Accounts
             if (users.Count > 0)
                 return Problems.Conflict("The account is in use", $"Posting rules in force post to {code} ({string.Join(", ", users)}).");
             db.Accounts.Remove(account);
+            await books.TouchAsync(ct);
             return TypedResults.NoContent();
         }, cancellationToken);
 
@@ -185,7 +188,7 @@ public static class Accounts
         var users = new List<string>();
         foreach (var posting in PostingEvents.All)
         {
-            var (_, lines) = await rules.InForceAsync(db.CurrentTenantId!, posting.Key, now, cancellationToken);
+            var (_, lines) = await rules.InForceAsync(posting.Key, now, cancellationToken);
             if (lines.Any(l => l.Account.Trim() == code))
                 users.Add(posting.Key);
         }

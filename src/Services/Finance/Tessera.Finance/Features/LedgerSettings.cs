@@ -76,13 +76,14 @@ public static class LedgerSettings
             ledger.BillTolerancePercent = request.BillTolerancePercent ?? ledger.BillTolerancePercent;
             ledger.CustomerTermsDays = request.CustomerTermsDays ?? ledger.CustomerTermsDays;
             ledger.SupplierTermsDays = request.SupplierTermsDays ?? ledger.SupplierTermsDays;
+            ledger.Generation++;
             ledger.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
             ETags.Set(http.Response, ledger.Version);
             return TypedResults.Ok(ToDto(ledger));
         }, cancellationToken);
 
-    private static Task<IResult> SetUp(SetUpRequest request, ClaimsPrincipal user, FinanceDbContext db, LedgerBooks books, RuleCache rules, TimeProvider clock,
+    private static Task<IResult> SetUp(SetUpRequest request, ClaimsPrincipal user, FinanceDbContext db, LedgerBooks books, TimeProvider clock,
         CancellationToken cancellationToken) =>
         LedgerProblems.WriteAsync(db, async ct =>
         {
@@ -96,12 +97,10 @@ public static class LedgerSettings
                 return Problems.Conflict("The books are already in use",
                     $"The chart ({ledger.Chart}), currency and time zone are chosen once, before anything is posted; these books have {ledger.EntryCount} entries.");
             if (ledger.Chart != request.Chart)
-            {
                 await books.ReplaceChartAsync(ledger, request.Chart!, user.Actor(), ct);
-                rules.Forget(ledger.TenantId);
-            }
             ledger.Currency = request.Currency ?? ledger.Currency;
             ledger.TimeZone = request.TimeZone ?? ledger.TimeZone;
+            ledger.Generation++;
             ledger.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(ToDto(ledger));

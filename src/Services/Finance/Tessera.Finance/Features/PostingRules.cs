@@ -78,6 +78,7 @@ public static class PostingRulesApi
                 Note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
             };
             db.PostingRules.Add(version);
+            await books.TouchAsync(ct);
             return TypedResults.Ok(ToDto(version));
         }, cancellationToken);
 

@@ -14,7 +14,7 @@ namespace Tessera.Finance.Ledger;
 /// within tolerance is a variance, the input VAT is recoverable and the supplier is owed the total. A bill that does
 /// not match is held with the reasons; correcting it, or goods arriving later, matches it again.
 /// </summary>
-public sealed class BillApproval(FinanceDbContext db, RulePoster rules, IOutbox outbox, TimeProvider clock)
+public sealed class BillApproval(FinanceDbContext db, LedgerBooks books, RulePoster rules, IOutbox outbox, TimeProvider clock)
 {
     /// <summary>Prices the bill's lines (net and tax, rounded to the currency) from what the supplier billed.</summary>
     public static void Price(Bill bill)
@@ -33,7 +33,7 @@ public sealed class BillApproval(FinanceDbContext db, RulePoster rules, IOutbox 
         if (bill.Status == BillStatuses.Approved)
             return;
         var order = await db.PurchaseOrders.Include(p => p.Lines).FirstOrDefaultAsync(p => p.PurchaseOrderId == bill.PurchaseOrderId, cancellationToken);
-        var tolerance = await db.Books.AsNoTracking().Select(b => b.BillTolerancePercent).FirstAsync(cancellationToken);
+        var tolerance = (await books.SnapshotAsync(cancellationToken)).BillTolerancePercent;
         var reasons = ThreeWayMatch.Check(order, bill.Lines.Select(l => new BillLineInput(l.PurchaseOrderLineNo, l.Quantity, l.UnitPrice, l.TaxRate)).ToList(),
             tolerance);
         if (reasons.Count > 0)

@@ -22,9 +22,9 @@ public enum LateEntries
 /// The entry is checked first (it balances, its accounts exist and are active, its date is open); the number is the
 /// next of the tenant's, so numbers have no gaps, and the hash links it to the previous entry.
 /// </summary>
-public sealed class JournalWriter(FinanceDbContext db, TimeProvider clock)
+public sealed class JournalWriter(FinanceDbContext db, LedgerBooks books, TimeProvider clock)
 {
-    public async Task<PostedEntry> PostAsync(EntryDraft draft, string postedBy, LateEntries late, CancellationToken cancellationToken)
+    public async Task<PostedEntry> PostAsync(EntryDraft draft, string postedBy, LateEntries late, CancellationToken cancellationToken, LedgerHead? head = null)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Entries are posted inside a write transaction.");
@@ -34,18 +34,9 @@ public sealed class JournalWriter(FinanceDbContext db, TimeProvider clock)
         if (problems.Count > 0)
             throw new LedgerException("The entry cannot be posted", problems);
 
-        long count;
-        string lastHash;
-        DateOnly? lockDate;
-        await using (var head = Sql.Command(db, "SELECT entry_count, last_hash, lock_date FROM ledgers WHERE tenant_id = @t", ("@t", tenant)))
-        await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
-        {
-            if (!await reader.ReadAsync(cancellationToken))
-                throw new InvalidOperationException("The tenant's books are not open; open them before posting.");
-            (count, lastHash, lockDate) = (reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : Sql.ReadDate(reader, 2));
-        }
-
-        await CheckAccountsAsync(tenant, draft.Lines, cancellationToken);
+        head ??= await books.HeadAsync(cancellationToken);
+        var (count, lastHash, lockDate) = (head.Count, head.LastHash, head.LockDate);
+        CheckAccounts(await books.SnapshotAsync(head, cancellationToken), draft.Lines);
 
         var (date, originalDate) = (draft.Date, (DateOnly?)null);
         // A year's closing entry is dated on its last day, which closing the year also locks.
@@ -130,21 +121,11 @@ public sealed class JournalWriter(FinanceDbContext db, TimeProvider clock)
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    private async Task CheckAccountsAsync(string tenant, IReadOnlyList<DraftLine> lines, CancellationToken cancellationToken)
+    private static void CheckAccounts(BooksSnapshot snapshot, IReadOnlyList<DraftLine> lines)
     {
         var codes = lines.Select(l => l.Account).Distinct(StringComparer.Ordinal).ToList();
-        var found = new Dictionary<string, bool>(StringComparer.Ordinal);
-        await using (var command = Sql.Command(db,
-                         $"SELECT code, active FROM accounts WHERE tenant_id = @t AND code IN ({string.Join(", ", codes.Select((_, i) => $"@c{i}"))})", ("@t", tenant)))
-        {
-            for (var i = 0; i < codes.Count; i++)
-                Sql.Add(command, $"@c{i}", codes[i]);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                found[reader.GetString(0)] = reader.GetInt64(1) != 0;
-        }
-        var problems = codes.Where(c => !found.ContainsKey(c)).Select(c => $"Account {c} is not in the chart of accounts.")
-            .Concat(codes.Where(c => found.TryGetValue(c, out var active) && !active).Select(c => $"Account {c} is inactive."))
+        var problems = codes.Where(c => !snapshot.Accounts.ContainsKey(c)).Select(c => $"Account {c} is not in the chart of accounts.")
+            .Concat(codes.Where(c => snapshot.Accounts.TryGetValue(c, out var a) && !a.Active).Select(c => $"Account {c} is inactive."))
             .ToList();
         if (problems.Count > 0)
             throw new LedgerException("The entry names accounts that cannot be posted to", problems);

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Tessera.Finance.Data;
 using Tessera.Finance.Domain;
 
@@ -12,15 +11,14 @@ public static class Numbers
 {
     public static async Task<(long Sequence, string Number)> NextAsync(FinanceDbContext db, string series, CancellationToken cancellationToken)
     {
-        var tenant = db.CurrentTenantId ?? throw new InvalidOperationException("Document numbers are taken for a tenant.");
-        var row = db.NumberSeries.Local.FirstOrDefault(s => s.Series == series && s.TenantId == tenant)
-                  ?? await db.NumberSeries.FirstOrDefaultAsync(s => s.Series == series, cancellationToken);
-        if (row is null)
-        {
-            row = new NumberSeries { TenantId = tenant, Series = series, Next = 1 };
-            db.NumberSeries.Add(row);
-        }
-        var sequence = row.Next++;
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Document numbers are taken inside the write transaction that issues the document.");
+        await using var next = Sql.Command(db, """
+            INSERT INTO number_series (tenant_id, series, next) VALUES (@t, @s, 2)
+            ON CONFLICT (tenant_id, series) DO UPDATE SET next = next + 1
+            RETURNING next - 1
+            """, ("@t", db.CurrentTenantId ?? throw new InvalidOperationException("Document numbers are taken for a tenant.")), ("@s", series));
+        var sequence = Convert.ToInt64(await next.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return (sequence, NumberSeries.Format(series, sequence));
     }
 }

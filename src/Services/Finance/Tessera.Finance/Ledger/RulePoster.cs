@@ -30,29 +30,30 @@ public sealed record PostingRequest(
 /// rule changed today applies to what happens from today on), and records that version on the entry. Posting is
 /// idempotent per (source document, event): a repeated event finds its entry and posts nothing.
 /// </summary>
-public sealed class RulePoster(FinanceDbContext db, JournalWriter journal, RuleCache cache)
+public sealed class RulePoster(FinanceDbContext db, LedgerBooks books, JournalWriter journal, RuleCache cache)
 {
     /// <returns>The entry, or null when this source document was posted by this rule before.</returns>
     public async Task<PostedEntry?> PostAsync(PostingRequest request, string postedBy, CancellationToken cancellationToken)
     {
         if (await journal.PostedAsync(request.SourceType, request.SourceId, request.Event, cancellationToken))
             return null;
-        var draft = await DraftAsync(request, cancellationToken);
-        return draft is null ? null : await journal.PostAsync(draft, postedBy, LateEntries.PostOnNextOpenDate, cancellationToken);
+        var head = await books.HeadAsync(cancellationToken);
+        var draft = await DraftAsync(request, head, cancellationToken);
+        return draft is null ? null : await journal.PostAsync(draft, postedBy, LateEntries.PostOnNextOpenDate, cancellationToken, head);
     }
 
     /// <summary>The entry the rule makes, or null when every amount is zero (nothing to post).</summary>
-    public async Task<EntryDraft?> DraftAsync(PostingRequest request, CancellationToken cancellationToken)
+    public async Task<EntryDraft?> DraftAsync(PostingRequest request, LedgerHead head, CancellationToken cancellationToken)
     {
         var posting = PostingEvents.Get(request.Event);
-        var tenant = db.CurrentTenantId!;
-        var (version, rule) = await InForceAsync(tenant, posting.Key, request.OccurredAt, cancellationToken);
+        var snapshot = await books.SnapshotAsync(head, cancellationToken);
+        var version = snapshot.VersionAt(posting.Key, request.OccurredAt);
+        var rule = await cache.LinesAsync(db, db.CurrentTenantId!, snapshot.Chart, posting.Key, version, cancellationToken);
 
         var fields = new Dictionary<string, decimal>(request.Fields, StringComparer.Ordinal);
         foreach (var (name, definition) in posting.Derived)
             fields[name] = definition.Evaluate(fields);
 
-        var roles = await RolesAsync(tenant, rule.Select(l => l.Account.Trim()).Distinct().ToList(), cancellationToken);
         var lines = new List<DraftLine>();
         foreach (var ruleLine in rule)
         {
@@ -64,8 +65,9 @@ public sealed class RulePoster(FinanceDbContext db, JournalWriter journal, RuleC
             var dimension = request.Dimensions.GetValueOrDefault(ruleLine.Dimension ?? PostingEvents.DefaultDimension)
                             ?? request.Dimensions.GetValueOrDefault(PostingEvents.DefaultDimension);
             var account = ruleLine.Account.Trim();
+            var role = snapshot.Accounts.TryGetValue(account, out var known) ? known.Role : null;
             var split = posting.SplitField is { } field && request.Split is { } parts && expression.Terms.Count == 1 &&
-                        expression.Terms.TryGetValue(field, out var coefficient) && coefficient == 1 && AccountRoles.IsOpenItem(roles.GetValueOrDefault(account));
+                        expression.Terms.TryGetValue(field, out var coefficient) && coefficient == 1 && AccountRoles.IsOpenItem(role);
             if (split)
             {
                 var left = Math.Abs(amount);
@@ -84,9 +86,7 @@ public sealed class RulePoster(FinanceDbContext db, JournalWriter journal, RuleC
             return null;
         Rebalance(lines);
 
-        var timeZone = await db.Books.AsNoTracking().Select(b => b.TimeZone).FirstOrDefaultAsync(cancellationToken)
-                       ?? throw new InvalidOperationException("The tenant's books are not open.");
-        var date = request.Date ?? BusinessDates.Of(request.OccurredAt, timeZone);
+        var date = request.Date ?? BusinessDates.Of(request.OccurredAt, snapshot.TimeZone);
         return new EntryDraft(date, EntryKinds.Event, request.Description, lines, request.SourceType, request.SourceId, posting.Key, version);
     }
 
@@ -111,53 +111,33 @@ public sealed class RulePoster(FinanceDbContext db, JournalWriter journal, RuleC
         lines[index] = difference > 0 ? line with { Credit = line.Credit + difference } : line with { Debit = line.Debit - difference };
     }
 
-    /// <summary>The rule version in force at <paramref name="at"/>: the latest that took effect at or before it.</summary>
-    public async Task<(int Version, IReadOnlyList<RuleLine> Lines)> InForceAsync(string tenant, string posting, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>The rule version in force at <paramref name="at"/>, and its lines.</summary>
+    public async Task<(int Version, IReadOnlyList<RuleLine> Lines)> InForceAsync(string posting, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var command = Sql.Command(db,
-            "SELECT version FROM posting_rules WHERE tenant_id = @t AND event = @e AND effective_from <= @at ORDER BY version DESC LIMIT 1",
-            ("@t", tenant), ("@e", posting), ("@at", at));
-        var version = await command.ExecuteScalarAsync(cancellationToken) is { } v ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"The tenant has no posting rule for {posting}.");
-        return (version, await cache.LinesAsync(db, tenant, posting, version, cancellationToken));
-    }
-
-    private async Task<Dictionary<string, string?>> RolesAsync(string tenant, IReadOnlyList<string> codes, CancellationToken cancellationToken)
-    {
-        var roles = new Dictionary<string, string?>(StringComparer.Ordinal);
-        await using var command = Sql.Command(db,
-            $"SELECT code, role FROM accounts WHERE tenant_id = @t AND code IN ({string.Join(", ", codes.Select((_, i) => $"@c{i}"))})", ("@t", tenant));
-        for (var i = 0; i < codes.Count; i++)
-            Sql.Add(command, $"@c{i}", codes[i]);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            roles[reader.GetString(0)] = Sql.ReadString(reader, 1);
-        return roles;
+        var snapshot = await books.SnapshotAsync(await books.HeadAsync(cancellationToken), cancellationToken);
+        var version = snapshot.VersionAt(posting, at);
+        return (version, await cache.LinesAsync(db, db.CurrentTenantId!, snapshot.Chart, posting, version, cancellationToken));
     }
 }
 
-/// <summary>Rule versions never change once written, so their parsed lines are cached per (tenant, event, version).</summary>
+/// <summary>
+/// Rule versions never change once written, so their parsed lines are cached per (tenant, chart, event, version). The
+/// chart is in the key because a tenant without entries may replace its chart, and its rules start again at version 1.
+/// </summary>
 public sealed class RuleCache
 {
-    private readonly ConcurrentDictionary<(string, string, int), IReadOnlyList<RuleLine>> _lines = new();
+    private readonly ConcurrentDictionary<(string, string, string, int), IReadOnlyList<RuleLine>> _lines = new();
 
-    public async Task<IReadOnlyList<RuleLine>> LinesAsync(FinanceDbContext db, string tenant, string posting, int version, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RuleLine>> LinesAsync(FinanceDbContext db, string tenant, string chart, string posting, int version,
+        CancellationToken cancellationToken)
     {
-        if (_lines.TryGetValue((tenant, posting, version), out var cached))
+        if (_lines.TryGetValue((tenant, chart, posting, version), out var cached))
             return cached;
         await using var command = Sql.Command(db, "SELECT lines FROM posting_rules WHERE tenant_id = @t AND event = @e AND version = @v",
             ("@t", tenant), ("@e", posting), ("@v", version));
         var json = (string?)await command.ExecuteScalarAsync(cancellationToken) ?? throw new InvalidOperationException($"Rule {posting} v{version} is missing.");
         var lines = PostingRule.Deserialize(json);
-        // A chart can be replaced while a tenant has no entries; its rules then start again at version 1, so only
-        // versions in use are cached: books with entries never change their chart.
-        _lines[(tenant, posting, version)] = lines;
+        _lines[(tenant, chart, posting, version)] = lines;
         return lines;
-    }
-
-    public void Forget(string tenant)
-    {
-        foreach (var key in _lines.Keys.Where(k => k.Item1 == tenant))
-            _lines.TryRemove(key, out _);
     }
 }

@@ -15,37 +15,52 @@ public sealed record ReturnedGoods(string Sku, decimal Quantity, string Conditio
 /// What an order still owes the ledger, done as soon as its facts are in: the cost of each delivered shipment to COGS
 /// (once inventory said what it cost), an invoice per delivered shipment (once the orders service said what it costs
 /// the customer), a credit note per customer return (once what came back is invoiced). Inventory, logistics and orders
-/// report in any order — and after a restart all at once — so each handler records its fact and calls
-/// <see cref="SettleAsync"/>, which does whatever has become possible, exactly once.
+/// report in any order — and after a restart all at once — so each handler records its fact and asks here for
+/// whatever has become possible, which is done exactly once. Hot path: a delivered order costs one shipment read, its
+/// prices, two postings and the invoice's rows.
 /// </summary>
-public sealed class Settlement(FinanceDbContext db, RulePoster rules, IOutbox outbox, TimeProvider clock)
+public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoster rules, IOutbox outbox, TimeProvider clock)
 {
-    public async Task SettleAsync(Guid orderId, string actor, CancellationToken cancellationToken)
+    /// <summary>After an order's prices or a return arrived: its delivered shipments still waiting, then its returns.</summary>
+    public async Task SettleOrderAsync(Guid orderId, string actor, CancellationToken cancellationToken)
     {
-        var shipments = await db.Shipments.Where(s => s.OrderId == orderId && s.DeliveredAt != null && (!s.CogsPosted || s.InvoiceId == null))
-            .ToListAsync(cancellationToken);
-        OrderPrices? prices = null;
-        foreach (var shipment in shipments.OrderBy(s => s.DeliveredAt))
+        var waiting = new List<Guid>();
+        await using (var find = Sql.Command(db, """
+            SELECT shipment_id FROM shipments
+            WHERE tenant_id = @t AND order_id = @o AND delivered_at IS NOT NULL AND (invoice_id IS NULL OR cogs_posted = 0)
+            ORDER BY delivered_at
+            """, ("@t", db.CurrentTenantId), ("@o", orderId)))
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken))
+                waiting.Add(Guid.Parse(reader.GetString(0)));
+        foreach (var shipment in waiting)
+            await SettleShipmentAsync(shipment, actor, cancellationToken);
+        await CreditReturnsAsync(orderId, actor, cancellationToken);
+    }
+
+    /// <summary>A delivered shipment: its cost to COGS and its invoice, whichever is possible and not done yet.</summary>
+    public async Task SettleShipmentAsync(Guid shipmentId, string actor, CancellationToken cancellationToken)
+    {
+        var shipment = await db.Shipments.FirstAsync(s => s.ShipmentId == shipmentId, cancellationToken);
+        if (shipment.DeliveredAt is null)
+            return;
+        if (!shipment.CogsPosted && shipment.IssuedValue is { } cost)
         {
-            if (!shipment.CogsPosted && shipment.IssuedValue is { } cost)
-            {
-                await rules.PostAsync(new PostingRequest(PostingEvents.ShipmentDelivered, shipment.DeliveredAt!.Value, "shipment", shipment.ShipmentId.ToString(),
-                        $"Cost of shipment delivered for order {await OrderLabelAsync(orderId, cancellationToken)}",
-                        new Dictionary<string, decimal> { ["cost"] = cost },
-                        new Dictionary<string, Dimensions> { [PostingEvents.DefaultDimension] = new(shipment.Warehouse, shipment.ShipmentId.ToString()) }),
-                    actor, cancellationToken);
-                shipment.CogsPosted = true;
-                shipment.UpdatedAt = clock.GetUtcNow();
-            }
-            if (shipment.InvoiceId is null)
-            {
-                prices ??= await db.OrderPrices.Include(o => o.Lines).FirstOrDefaultAsync(o => o.OrderId == orderId, cancellationToken);
-                if (prices is not null)
-                    shipment.InvoiceId = await InvoiceAsync(prices, shipment, actor, cancellationToken);
-            }
+            await rules.PostAsync(new PostingRequest(PostingEvents.ShipmentDelivered, shipment.DeliveredAt.Value, "shipment", shipment.ShipmentId.ToString(),
+                    "Cost of a delivered shipment", new Dictionary<string, decimal> { ["cost"] = cost },
+                    new Dictionary<string, Dimensions> { [PostingEvents.DefaultDimension] = new(shipment.Warehouse, shipment.ShipmentId.ToString()) }),
+                actor, cancellationToken);
+            (shipment.CogsPosted, shipment.UpdatedAt) = (true, clock.GetUtcNow());
+        }
+        var invoiced = false;
+        if (shipment.InvoiceId is null && await db.OrderPrices.Include(o => o.Lines).FirstOrDefaultAsync(o => o.OrderId == shipment.OrderId, cancellationToken) is { } prices)
+        {
+            shipment.InvoiceId = await InvoiceAsync(prices, shipment, actor, cancellationToken);
+            invoiced = true;
         }
         await db.SaveChangesAsync(cancellationToken);
-        await CreditReturnsAsync(orderId, actor, cancellationToken);
+        if (invoiced)
+            await CreditReturnsAsync(shipment.OrderId, actor, cancellationToken);
     }
 
     private async Task<Guid> InvoiceAsync(OrderPrices order, ShipmentRecord shipment, string actor, CancellationToken cancellationToken)
@@ -83,7 +98,7 @@ public sealed class Settlement(FinanceDbContext db, RulePoster rules, IOutbox ou
                 },
                 new Dictionary<string, Dimensions> { [PostingEvents.DefaultDimension] = new(null, invoice.Id.ToString()) }),
             actor, cancellationToken) ?? throw new InvalidOperationException($"Invoice {number} was already posted.");
-        var terms = await db.Books.AsNoTracking().Select(b => b.CustomerTermsDays).FirstAsync(cancellationToken);
+        var terms = (await books.SnapshotAsync(cancellationToken)).CustomerTermsDays;
         (invoice.EntryId, invoice.Date, invoice.DueDate) = (posted.Id, posted.Date, posted.Date.AddDays(terms));
         db.Invoices.Add(invoice);
         outbox.Publish(new InvoiceIssued(invoice.Id, invoice.Number, invoice.OrderId, invoice.ShipmentId, invoice.Date, invoice.Currency, invoice.Net,
@@ -95,9 +110,11 @@ public sealed class Settlement(FinanceDbContext db, RulePoster rules, IOutbox ou
     /// <summary>Credit notes for the order's returns that are not credited yet and whose goods are all invoiced.</summary>
     private async Task CreditReturnsAsync(Guid orderId, string actor, CancellationToken cancellationToken)
     {
+        await using (var pending = Sql.Command(db, "SELECT 1 FROM customer_returns WHERE tenant_id = @t AND order_id = @o AND credit_note_id IS NULL LIMIT 1",
+                         ("@t", db.CurrentTenantId), ("@o", orderId)))
+            if (await pending.ExecuteScalarAsync(cancellationToken) is null)
+                return;
         var returns = await db.CustomerReturns.Where(r => r.OrderId == orderId && r.CreditNoteId == null).OrderBy(r => r.ReceivedAt).ToListAsync(cancellationToken);
-        if (returns.Count == 0)
-            return;
         var invoices = await db.Invoices.Include(i => i.Lines).Where(i => i.OrderId == orderId).ToListAsync(cancellationToken);
         foreach (var customerReturn in returns)
         {
@@ -151,11 +168,6 @@ public sealed class Settlement(FinanceDbContext db, RulePoster rules, IOutbox ou
             note.OrderId.ToString());
         return note.Id;
     }
-
-    private async Task<string> OrderLabelAsync(Guid orderId, CancellationToken cancellationToken) =>
-        await db.OrderPrices.AsNoTracking().Where(o => o.OrderId == orderId).Select(o => (long?)o.Number).FirstOrDefaultAsync(cancellationToken) is { } n
-            ? "#" + n.ToString(CultureInfo.InvariantCulture)
-            : orderId.ToString();
 
     private static List<InvoicedLine> Lines(IEnumerable<(string Kind, string? Sku, decimal Quantity, decimal UnitPrice, decimal Net, decimal TaxRate, decimal Tax)> lines) =>
         lines.Select(l => new InvoicedLine(l.Kind, l.Sku, l.Quantity, l.UnitPrice, l.Net, l.TaxRate, l.Tax)).ToList();

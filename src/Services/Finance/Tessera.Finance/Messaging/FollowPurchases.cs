@@ -12,12 +12,11 @@ namespace Tessera.Finance.Messaging;
 /// themselves are posted from inventory's StockReceived (the value inventory booked); here only quantities are kept.
 /// A bill held because its goods had not arrived is matched again when they do.
 /// </summary>
-public sealed class FollowPurchases(FinanceDbContext db, LedgerBooks books, BillApproval bills)
+public sealed class FollowPurchases(FinanceDbContext db, BillApproval bills)
     : IEventHandler<PurchaseOrderApproved>, IEventHandler<GoodsReceived>
 {
     public async Task HandleAsync(PurchaseOrderApproved message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
         if (await db.PurchaseOrders.AnyAsync(p => p.PurchaseOrderId == message.PurchaseOrderId, cancellationToken))
             return;
         db.PurchaseOrders.Add(new PurchaseOrderRecord
@@ -40,7 +39,6 @@ public sealed class FollowPurchases(FinanceDbContext db, LedgerBooks books, Bill
 
     public async Task HandleAsync(GoodsReceived message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
         if (await db.ReceivedGoods.AnyAsync(r => r.ReceiptId == message.ReceiptId, cancellationToken))
             return;
         // Procurement publishes a purchase order's approval before any receipt on it (one aggregate, in order).

@@ -15,7 +15,7 @@ namespace Tessera.Finance.Messaging;
 /// so that deliveries can be invoiced from the order's own arithmetic. Orders whose events carry no prices (published
 /// by an orders service older than finance) cannot be invoiced and say so on the shipments report.
 /// </summary>
-public sealed class RememberOrderPrices(FinanceDbContext db, LedgerBooks books, Settlement settlement, TimeProvider clock)
+public sealed class RememberOrderPrices(FinanceDbContext db, Settlement settlement, TimeProvider clock)
     : IEventHandler<OrderPlaced>, IEventHandler<OrderLinesChanged>
 {
     public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) =>
@@ -28,7 +28,6 @@ public sealed class RememberOrderPrices(FinanceDbContext db, LedgerBooks books, 
     {
         if (pricing is null)
             return;
-        await books.OpenAsync(cancellationToken);
         var order = await db.OrderPrices.Include(o => o.Lines).FirstOrDefaultAsync(o => o.OrderId == orderId, cancellationToken);
         if (order is null)
         {
@@ -49,7 +48,7 @@ public sealed class RememberOrderPrices(FinanceDbContext db, LedgerBooks books, 
                 (priced.Sku, priced.Quantity, priced.UnitPrice, priced.Discount, priced.AllocatedDiscount, priced.TaxRate, priced.TaxAmount, priced.LineTotal);
         }
         await db.SaveChangesAsync(cancellationToken);
-        await settlement.SettleAsync(orderId, context.Producer, cancellationToken);
+        await settlement.SettleOrderAsync(orderId, context.Producer, cancellationToken);
     }
 }
 
@@ -57,25 +56,19 @@ public sealed class RememberOrderPrices(FinanceDbContext db, LedgerBooks books, 
 /// A delivered shipment: its cost goes to COGS and the customer is invoiced for what it carried; a customer return is
 /// credited at what it was invoiced at. Both wait, inside <see cref="Settlement"/>, for whatever has not arrived yet.
 /// </summary>
-public sealed class FollowDeliveries(FinanceDbContext db, LedgerBooks books, Settlement settlement, TimeProvider clock)
+public sealed class FollowDeliveries(FinanceDbContext db, Settlement settlement, TimeProvider clock)
     : IEventHandler<ShipmentDelivered>, IEventHandler<ReturnReceived>
 {
     public async Task HandleAsync(ShipmentDelivered message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
-        var shipment = await Shipments.FindOrAddAsync(db, message.ShipmentId, message.OrderId, message.Warehouse, clock, cancellationToken);
-        if (shipment.DeliveredAt is not null)
-            return;
-        shipment.DeliveredAt = message.DeliveredAt;
-        shipment.DeliveredLines = JsonSerializer.Serialize(message.Lines.Select(l => new ReturnedGoods(l.Sku, l.Quantity, "delivered")), TesseraJson.Options);
-        shipment.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        await settlement.SettleAsync(message.OrderId, context.Producer, cancellationToken);
+        await Shipments.DeliveredAsync(db, message.ShipmentId, message.OrderId, message.Warehouse, message.DeliveredAt,
+            JsonSerializer.Serialize(message.Lines.Select(l => new ReturnedGoods(l.Sku, l.Quantity, "delivered")), TesseraJson.Options), clock.GetUtcNow(),
+            cancellationToken);
+        await settlement.SettleShipmentAsync(message.ShipmentId, context.Producer, cancellationToken);
     }
 
     public async Task HandleAsync(ReturnReceived message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
         if (await db.CustomerReturns.AnyAsync(r => r.ReturnId == message.ReturnId, cancellationToken))
             return;
         db.CustomerReturns.Add(new CustomerReturnRecord
@@ -87,6 +80,6 @@ public sealed class FollowDeliveries(FinanceDbContext db, LedgerBooks books, Set
             ReceivedAt = message.ReceivedAt,
         });
         await db.SaveChangesAsync(cancellationToken);
-        await settlement.SettleAsync(message.OrderId, context.Producer, cancellationToken);
+        await settlement.SettleOrderAsync(message.OrderId, context.Producer, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Tessera.Finance.Data;
 using Tessera.Finance.Domain;
 using Tessera.Finance.Ledger;
@@ -14,12 +13,11 @@ namespace Tessera.Finance.Messaging;
 /// that leave for a customer go to goods in transit (kept per shipment) until logistics says they were delivered
 /// (COGS, <see cref="Settlement"/>) or came back (return to origin).
 /// </summary>
-public sealed class PostStockMovements(FinanceDbContext db, LedgerBooks books, RulePoster rules, Settlement settlement, TimeProvider clock)
+public sealed class PostStockMovements(FinanceDbContext db, RulePoster rules, Settlement settlement, TimeProvider clock)
     : IEventHandler<StockReceived>, IEventHandler<StockIssued>, IEventHandler<StockReturned>, IEventHandler<StockAdjusted>, IEventHandler<TransferShipped>
 {
     public async Task HandleAsync(StockReceived message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
         var fromPurchaseOrder = message.SourceType == "goods-receipt";
         // Events published before inventory sent its movements' values carry unit costs only; a receipt is valued at
         // quantity × cost rounded like the ledger rounds it, which is what inventory wrote unless the stock was negative.
@@ -33,7 +31,6 @@ public sealed class PostStockMovements(FinanceDbContext db, LedgerBooks books, R
 
     public async Task HandleAsync(StockIssued message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
         var value = message.Lines.Sum(l => l.Value);
         var (posting, description) = (message.MovementType, message.SourceType) switch
         {
@@ -50,16 +47,12 @@ public sealed class PostStockMovements(FinanceDbContext db, LedgerBooks books, R
         if (posting != PostingEvents.ShipmentDispatched || message.OrderId is not { } orderId || !Guid.TryParse(message.SourceId, out var shipmentId))
             return;
 
-        var shipment = await Shipments.FindOrAddAsync(db, shipmentId, orderId, message.Warehouse, clock, cancellationToken);
-        if (shipment.IssuedValue is null)
-            (shipment.IssuedValue, shipment.IssuedAt, shipment.UpdatedAt) = (value, message.OccurredAt, clock.GetUtcNow());
-        await db.SaveChangesAsync(cancellationToken);
-        await settlement.SettleAsync(orderId, context.Producer, cancellationToken);
+        if (await Shipments.IssuedAsync(db, shipmentId, orderId, message.Warehouse, value, message.OccurredAt, clock.GetUtcNow(), cancellationToken))
+            await settlement.SettleShipmentAsync(shipmentId, context.Producer, cancellationToken);
     }
 
     public async Task HandleAsync(StockReturned message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
         var value = message.Lines.Sum(l => l.Value);
         if (message.SourceType == "shipment")
         {
@@ -67,11 +60,7 @@ public sealed class PostStockMovements(FinanceDbContext db, LedgerBooks books, R
                 $"Failed delivery back in {message.Warehouse} (return to origin)", Value(value), Default(message.Warehouse, message.SourceId)),
                 context.Producer, cancellationToken);
             if (posted is not null && Guid.TryParse(message.SourceId, out var shipmentId) && message.OrderId is { } orderId)
-            {
-                var shipment = await Shipments.FindOrAddAsync(db, shipmentId, orderId, message.Warehouse, clock, cancellationToken);
-                (shipment.ReturnedValue, shipment.UpdatedAt) = ((shipment.ReturnedValue ?? 0) + value, clock.GetUtcNow());
-                await db.SaveChangesAsync(cancellationToken);
-            }
+                await Shipments.ReturnedAsync(db, shipmentId, orderId, message.Warehouse, value, clock.GetUtcNow(), cancellationToken);
             return;
         }
         await rules.PostAsync(new PostingRequest(PostingEvents.CustomerReturnRestocked, message.OccurredAt, message.SourceType, message.SourceId,
@@ -81,7 +70,6 @@ public sealed class PostStockMovements(FinanceDbContext db, LedgerBooks books, R
 
     public async Task HandleAsync(StockAdjusted message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
         var gains = message.Lines.Where(l => l.Difference > 0).Sum(l => Math.Abs(l.Value));
         var losses = message.Lines.Where(l => l.Difference < 0).Sum(l => Math.Abs(l.Value));
         var source = message.CountId.ToString();
@@ -95,7 +83,6 @@ public sealed class PostStockMovements(FinanceDbContext db, LedgerBooks books, R
 
     public async Task HandleAsync(TransferShipped message, MessageContext context, CancellationToken cancellationToken)
     {
-        await books.OpenAsync(cancellationToken);
         var source = message.TransferId.ToString();
         await rules.PostAsync(new PostingRequest(PostingEvents.TransferShipped, message.OccurredAt, "transfer", source,
             $"Transfer {message.Number} from {message.FromWarehouse} to {message.ToWarehouse}", Value(message.Lines.Sum(l => l.Value)),
@@ -111,17 +98,52 @@ public sealed class PostStockMovements(FinanceDbContext db, LedgerBooks books, R
     private static string Lines(int count) => count.ToString(CultureInfo.InvariantCulture) + (count == 1 ? " line" : " lines");
 }
 
+/// <summary>
+/// The facts of a shipment as they arrive, each one statement: an upsert on its row, so inventory's and logistics'
+/// reports can come in either order without a read first.
+/// </summary>
 public static class Shipments
 {
-    public static async Task<ShipmentRecord> FindOrAddAsync(FinanceDbContext db, Guid shipmentId, Guid orderId, string warehouse, TimeProvider clock,
+    private const string Insert = """
+        INSERT INTO shipments (shipment_id, tenant_id, order_id, warehouse, issued_value, issued_at, delivered_at, delivered_lines, cogs_posted, invoice_id,
+            returned_value, updated_at)
+        VALUES (@id, @t, @o, @w, @issued, @issuedAt, @delivered, @lines, 0, NULL, @returned, @now)
+        """;
+
+    /// <returns>Whether the shipment is delivered and waits for this cost to be posted.</returns>
+    public static async Task<bool> IssuedAsync(FinanceDbContext db, Guid shipment, Guid order, string warehouse, decimal value, DateTimeOffset at,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var upsert = Command(db, Insert + """
+             ON CONFLICT (shipment_id) DO UPDATE SET issued_value = coalesce(shipments.issued_value, excluded.issued_value),
+                issued_at = coalesce(shipments.issued_at, excluded.issued_at), updated_at = excluded.updated_at
+            RETURNING delivered_at IS NOT NULL AND cogs_posted = 0
+            """, shipment, order, warehouse, now, issued: value, issuedAt: at);
+        return Convert.ToInt64(await upsert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0;
+    }
+
+    public static async Task DeliveredAsync(FinanceDbContext db, Guid shipment, Guid order, string warehouse, DateTimeOffset at, string lines,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var upsert = Command(db, Insert + """
+             ON CONFLICT (shipment_id) DO UPDATE SET delivered_at = coalesce(shipments.delivered_at, excluded.delivered_at),
+                delivered_lines = coalesce(shipments.delivered_lines, excluded.delivered_lines), updated_at = excluded.updated_at
+            """, shipment, order, warehouse, now, delivered: at, lines: lines);
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task ReturnedAsync(FinanceDbContext db, Guid shipment, Guid order, string warehouse, decimal value, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var shipment = db.Shipments.Local.FirstOrDefault(s => s.ShipmentId == shipmentId)
-                       ?? await db.Shipments.FirstOrDefaultAsync(s => s.ShipmentId == shipmentId, cancellationToken);
-        if (shipment is not null)
-            return shipment;
-        shipment = new ShipmentRecord { ShipmentId = shipmentId, OrderId = orderId, Warehouse = warehouse, UpdatedAt = clock.GetUtcNow() };
-        db.Shipments.Add(shipment);
-        return shipment;
+        await using var upsert = Command(db, Insert + """
+             ON CONFLICT (shipment_id) DO UPDATE SET returned_value = ef_add(coalesce(shipments.returned_value, '0'), excluded.returned_value),
+                updated_at = excluded.updated_at
+            """, shipment, order, warehouse, now, returned: value);
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private static System.Data.Common.DbCommand Command(FinanceDbContext db, string sql, Guid shipment, Guid order, string warehouse, DateTimeOffset now,
+        decimal? issued = null, DateTimeOffset? issuedAt = null, DateTimeOffset? delivered = null, string? lines = null, decimal? returned = null) =>
+        Sql.Command(db, sql, ("@id", shipment), ("@t", db.CurrentTenantId), ("@o", order), ("@w", warehouse), ("@issued", issued), ("@issuedAt", issuedAt),
+            ("@delivered", delivered), ("@lines", lines), ("@returned", returned), ("@now", now));
 }

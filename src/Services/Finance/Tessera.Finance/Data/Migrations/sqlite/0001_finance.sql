@@ -2,6 +2,8 @@
 -- business dates are 'yyyy-MM-dd' text, moments are UTC ticks, ids are lower-case text.
 
 -- One row per tenant: its chart, currency, time zone, tolerances, lock date and the head of its hash chain.
+-- generation goes up with every change of the chart, the posting rules or the settings: postings read it with the head
+-- and reuse what they cached of the books while it stays the same.
 CREATE TABLE ledgers (
     tenant_id TEXT NOT NULL PRIMARY KEY,
     chart TEXT NOT NULL,
@@ -13,6 +15,7 @@ CREATE TABLE ledgers (
     lock_date TEXT NULL,
     entry_count INTEGER NOT NULL,
     last_hash TEXT NOT NULL,
+    generation INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     version INTEGER NOT NULL
