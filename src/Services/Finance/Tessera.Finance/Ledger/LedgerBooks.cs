@@ -55,6 +55,11 @@ public sealed class BooksCache
 /// </summary>
 public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksCache cache, TimeProvider clock)
 {
+    // The last snapshot this scope used. A scope holds the write gate while it posts, so no change of the books can come
+    // between two postings of one message; a scope may serve several tenants (the inbox), hence the tenant check.
+    private BooksSnapshot? _last;
+    private string? _lastTenant;
+
     /// <summary>The tenant's books, created with the default chart when they do not exist yet. Call inside a write transaction.</summary>
     public async Task<Books> OpenAsync(CancellationToken cancellationToken)
     {
@@ -101,14 +106,15 @@ public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksC
     }
 
     /// <summary>The books as postings use them, now (reads the head for the generation). Inside a write transaction.</summary>
-    public async Task<BooksSnapshot> SnapshotAsync(CancellationToken cancellationToken) => await SnapshotAsync(await HeadAsync(cancellationToken), cancellationToken);
+    public async Task<BooksSnapshot> SnapshotAsync(CancellationToken cancellationToken) =>
+        _last is { } last && _lastTenant == db.CurrentTenantId ? last : await SnapshotAsync(await HeadAsync(cancellationToken), cancellationToken);
 
     /// <summary>The books as postings use them, from the cache while their generation holds.</summary>
     public async Task<BooksSnapshot> SnapshotAsync(LedgerHead head, CancellationToken cancellationToken)
     {
         var tenant = db.CurrentTenantId!;
         if (cache.Get(tenant, head.Generation) is { } cached)
-            return cached;
+            return Remember(tenant, cached);
         var books = await db.Books.AsNoTracking().FirstAsync(cancellationToken);
         var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Code, a.Active, a.Role }).ToListAsync(cancellationToken);
         var rules = await db.PostingRules.AsNoTracking().Select(r => new { r.Event, r.Version, r.EffectiveFrom }).ToListAsync(cancellationToken);
@@ -118,12 +124,19 @@ public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksC
             rules.GroupBy(r => r.Event).ToDictionary(g => g.Key,
                 g => (IReadOnlyList<(int, long)>)g.Select(r => (r.Version, r.EffectiveFrom.UtcTicks)).ToList(), StringComparer.Ordinal));
         cache.Set(tenant, snapshot);
+        return Remember(tenant, snapshot);
+    }
+
+    private BooksSnapshot Remember(string tenant, BooksSnapshot snapshot)
+    {
+        (_last, _lastTenant) = (snapshot, tenant);
         return snapshot;
     }
 
     /// <summary>Marks the books changed (accounts, rules or settings): cached copies are read again. Inside the change's write transaction.</summary>
     public async Task TouchAsync(CancellationToken cancellationToken)
     {
+        _last = null;
         await using var touch = Sql.Command(db, "UPDATE ledgers SET generation = generation + 1 WHERE tenant_id = @t", ("@t", db.CurrentTenantId));
         await touch.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -133,6 +146,7 @@ public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksC
     {
         await db.PostingRules.ExecuteDeleteAsync(cancellationToken);
         await db.Accounts.ExecuteDeleteAsync(cancellationToken);
+        _last = null;
         books.Chart = chart;
         books.Generation++;
         Seed(charts.Get(chart), actor);

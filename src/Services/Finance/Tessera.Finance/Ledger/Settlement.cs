@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Finance.Contracts;
 using Tessera.Finance.Data;
 using Tessera.Finance.Domain;
+using Tessera.Finance.Messaging;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Json;
 
@@ -21,7 +22,10 @@ public sealed record ReturnedGoods(string Sku, decimal Quantity, string Conditio
 /// </summary>
 public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoster rules, IOutbox outbox, TimeProvider clock)
 {
-    /// <summary>After an order's prices or a return arrived: its delivered shipments still waiting, then its returns.</summary>
+    /// <summary>
+    /// After an order's prices or a return arrived (added, not saved yet): its delivered shipments still waiting, then
+    /// its returns. Saves first only when something waits, which is rare (the prices come long before a delivery).
+    /// </summary>
     public async Task SettleOrderAsync(Guid orderId, string actor, CancellationToken cancellationToken)
     {
         var waiting = new List<Guid>();
@@ -33,33 +37,37 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
                 waiting.Add(Guid.Parse(reader.GetString(0)));
+        if (waiting.Count > 0)
+            await db.SaveChangesAsync(cancellationToken);
         foreach (var shipment in waiting)
             await SettleShipmentAsync(shipment, actor, cancellationToken);
         await CreditReturnsAsync(orderId, actor, cancellationToken);
     }
 
-    /// <summary>A delivered shipment: its cost to COGS and its invoice, whichever is possible and not done yet.</summary>
+    /// <summary>
+    /// A delivered shipment: its cost to COGS and its invoice, whichever is possible and not done yet. What it adds is
+    /// saved with the message (the inbox saves after the handler); the shipment's row is updated here, in one statement.
+    /// </summary>
     public async Task SettleShipmentAsync(Guid shipmentId, string actor, CancellationToken cancellationToken)
     {
-        var shipment = await db.Shipments.FirstAsync(s => s.ShipmentId == shipmentId, cancellationToken);
-        if (shipment.DeliveredAt is null)
+        var shipment = await Shipments.ReadAsync(db, shipmentId, cancellationToken);
+        if (shipment?.DeliveredAt is null)
             return;
-        if (!shipment.CogsPosted && shipment.IssuedValue is { } cost)
+        var (cogsPosted, invoice) = (shipment.CogsPosted, shipment.InvoiceId);
+        if (!cogsPosted && shipment.IssuedValue is { } cost)
         {
             await rules.PostAsync(new PostingRequest(PostingEvents.ShipmentDelivered, shipment.DeliveredAt.Value, "shipment", shipment.ShipmentId.ToString(),
                     "Cost of a delivered shipment", new Dictionary<string, decimal> { ["cost"] = cost },
                     new Dictionary<string, Dimensions> { [PostingEvents.DefaultDimension] = new(shipment.Warehouse, shipment.ShipmentId.ToString()) }),
                 actor, cancellationToken);
-            (shipment.CogsPosted, shipment.UpdatedAt) = (true, clock.GetUtcNow());
+            cogsPosted = true;
         }
-        var invoiced = false;
-        if (shipment.InvoiceId is null && await db.OrderPrices.Include(o => o.Lines).FirstOrDefaultAsync(o => o.OrderId == shipment.OrderId, cancellationToken) is { } prices)
-        {
-            shipment.InvoiceId = await InvoiceAsync(prices, shipment, actor, cancellationToken);
-            invoiced = true;
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        if (invoiced)
+        if (invoice is null && await db.OrderPrices.Include(o => o.Lines).FirstOrDefaultAsync(o => o.OrderId == shipment.OrderId, cancellationToken) is { } prices)
+            invoice = await InvoiceAsync(prices, shipment, actor, cancellationToken);
+        if (cogsPosted == shipment.CogsPosted && invoice == shipment.InvoiceId)
+            return;
+        await Shipments.SettledAsync(db, shipmentId, cogsPosted, invoice, clock.GetUtcNow(), cancellationToken);
+        if (invoice != shipment.InvoiceId)
             await CreditReturnsAsync(shipment.OrderId, actor, cancellationToken);
     }
 
@@ -114,6 +122,8 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
                          ("@t", db.CurrentTenantId), ("@o", orderId)))
             if (await pending.ExecuteScalarAsync(cancellationToken) is null)
                 return;
+        // The credit needs the order's invoices as saved, the one just issued included.
+        await db.SaveChangesAsync(cancellationToken);
         var returns = await db.CustomerReturns.Where(r => r.OrderId == orderId && r.CreditNoteId == null).OrderBy(r => r.ReceivedAt).ToListAsync(cancellationToken);
         var invoices = await db.Invoices.Include(i => i.Lines).Where(i => i.OrderId == orderId).ToListAsync(cancellationToken);
         foreach (var customerReturn in returns)

@@ -47,7 +47,6 @@ public sealed class RememberOrderPrices(FinanceDbContext db, Settlement settleme
             (line.Sku, line.Quantity, line.UnitPrice, line.Discount, line.AllocatedDiscount, line.TaxRate, line.TaxAmount, line.LineTotal) =
                 (priced.Sku, priced.Quantity, priced.UnitPrice, priced.Discount, priced.AllocatedDiscount, priced.TaxRate, priced.TaxAmount, priced.LineTotal);
         }
-        await db.SaveChangesAsync(cancellationToken);
         await settlement.SettleOrderAsync(orderId, context.Producer, cancellationToken);
     }
 }

@@ -142,6 +142,36 @@ public static class Shipments
         await upsert.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The shipment as a settlement reads it (not tracked: it is written back with <see cref="SettledAsync"/>).</summary>
+    public static async Task<ShipmentRecord?> ReadAsync(FinanceDbContext db, Guid shipment, CancellationToken cancellationToken)
+    {
+        await using var read = Sql.Command(db, """
+            SELECT order_id, warehouse, issued_value, delivered_at, delivered_lines, cogs_posted, invoice_id
+            FROM shipments WHERE shipment_id = @id AND tenant_id = @t
+            """, ("@id", shipment), ("@t", db.CurrentTenantId));
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return new ShipmentRecord
+        {
+            ShipmentId = shipment,
+            OrderId = Guid.Parse(reader.GetString(0)),
+            Warehouse = reader.GetString(1),
+            IssuedValue = reader.IsDBNull(2) ? null : Sql.ReadDecimal(reader, 2),
+            DeliveredAt = reader.IsDBNull(3) ? null : new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
+            DeliveredLines = Sql.ReadString(reader, 4),
+            CogsPosted = reader.GetInt64(5) != 0,
+            InvoiceId = reader.IsDBNull(6) ? null : Guid.Parse(reader.GetString(6)),
+        };
+    }
+
+    public static async Task SettledAsync(FinanceDbContext db, Guid shipment, bool cogsPosted, Guid? invoice, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var update = Sql.Command(db, "UPDATE shipments SET cogs_posted = @c, invoice_id = @i, updated_at = @now WHERE shipment_id = @id",
+            ("@c", cogsPosted), ("@i", invoice), ("@now", now), ("@id", shipment));
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static System.Data.Common.DbCommand Command(FinanceDbContext db, string sql, Guid shipment, Guid order, string warehouse, DateTimeOffset now,
         decimal? issued = null, DateTimeOffset? issuedAt = null, DateTimeOffset? delivered = null, string? lines = null, decimal? returned = null) =>
         Sql.Command(db, sql, ("@id", shipment), ("@t", db.CurrentTenantId), ("@o", order), ("@w", warehouse), ("@issued", issued), ("@issuedAt", issuedAt),
