@@ -43,6 +43,7 @@ public static class FinanceModule
         builder.Services.AddSingleton(charts);
         builder.Services.AddSingleton<RuleCache>();
         builder.Services.AddSingleton<BooksCache>();
+        builder.Services.AddScoped<PreparedStatements>();
         builder.Services.AddScoped<LedgerBooks>();
         builder.Services.AddScoped<JournalWriter>();
         builder.Services.AddScoped<RulePoster>();

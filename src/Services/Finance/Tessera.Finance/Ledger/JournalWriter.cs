@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Tessera.Finance.Data;
 using Tessera.Finance.Domain;
 
@@ -22,7 +20,7 @@ public enum LateEntries
 /// The entry is checked first (it balances, its accounts exist and are active, its date is open); the number is the
 /// next of the tenant's, so numbers have no gaps, and the hash links it to the previous entry.
 /// </summary>
-public sealed class JournalWriter(FinanceDbContext db, LedgerBooks books, TimeProvider clock)
+public sealed class JournalWriter(FinanceDbContext db, LedgerBooks books, PreparedStatements statements, TimeProvider clock)
 {
     public async Task<PostedEntry> PostAsync(EntryDraft draft, string postedBy, LateEntries late, CancellationToken cancellationToken, LedgerHead? head = null)
     {
@@ -60,55 +58,34 @@ public sealed class JournalWriter(FinanceDbContext db, LedgerBooks books, TimePr
         var hash = HashChain.Next(lastHash, HashChain.Canonical(number, date, originalDate, draft.Kind, draft.Description, draft.SourceType, draft.SourceId,
             draft.Rule, draft.RuleVersion, draft.Reverses, postedAt, postedBy, numbered));
 
-        await using (var insert = Sql.Command(db, """
+        await statements.Get("""
             INSERT INTO journal_entries (id, tenant_id, number, date, original_date, kind, description, source_type, source_id, rule, rule_version, reverses,
                 posted_at, posted_by, total, previous_hash, hash, note)
             VALUES (@id, @t, @n, @d, @od, @k, @desc, @st, @si, @r, @rv, @rev, @at, @by, @total, @prev, @hash, @note)
             """,
             ("@id", id), ("@t", tenant), ("@n", number), ("@d", date), ("@od", originalDate), ("@k", draft.Kind), ("@desc", draft.Description),
             ("@st", draft.SourceType), ("@si", draft.SourceId), ("@r", draft.Rule), ("@rv", draft.RuleVersion), ("@rev", draft.Reverses), ("@at", postedAt),
-            ("@by", postedBy), ("@total", total), ("@prev", lastHash), ("@hash", hash), ("@note", note)))
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            ("@by", postedBy), ("@total", total), ("@prev", lastHash), ("@hash", hash), ("@note", note)).ExecuteNonQueryAsync(cancellationToken);
 
-        var lines = new StringBuilder("INSERT INTO journal_lines (entry_id, line_no, tenant_id, number, date, account, debit, credit, warehouse, document, memo) VALUES ");
-        await using (var insertLines = Sql.Command(db, "", ("@id", id), ("@t", tenant), ("@n", number), ("@d", date)))
-        {
-            for (var i = 0; i < numbered.Count; i++)
-            {
-                var line = numbered[i];
-                lines.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@id, {line.LineNo}, @t, @n, @d, @a{i}, @dr{i}, @cr{i}, @w{i}, @doc{i}, @m{i})");
-                Sql.Add(insertLines, $"@a{i}", line.Account);
-                Sql.Add(insertLines, $"@dr{i}", line.Debit);
-                Sql.Add(insertLines, $"@cr{i}", line.Credit);
-                Sql.Add(insertLines, $"@w{i}", line.Warehouse);
-                Sql.Add(insertLines, $"@doc{i}", line.Document);
-                Sql.Add(insertLines, $"@m{i}", line.Memo);
-            }
-            insertLines.CommandText = lines.ToString();
-            await insertLines.ExecuteNonQueryAsync(cancellationToken);
-        }
+        foreach (var line in numbered)
+            await statements.Get("""
+                INSERT INTO journal_lines (entry_id, line_no, tenant_id, number, date, account, debit, credit, warehouse, document, memo)
+                VALUES (@id, @no, @t, @n, @d, @a, @dr, @cr, @w, @doc, @m)
+                """,
+                ("@id", id), ("@no", line.LineNo), ("@t", tenant), ("@n", number), ("@d", date), ("@a", line.Account), ("@dr", line.Debit), ("@cr", line.Credit),
+                ("@w", line.Warehouse), ("@doc", line.Document), ("@m", line.Memo)).ExecuteNonQueryAsync(cancellationToken);
 
-        var days = draft.Lines.GroupBy(l => l.Account, StringComparer.Ordinal)
-            .Select(g => (Account: g.Key, Debit: g.Sum(l => l.Debit), Credit: g.Sum(l => l.Credit))).ToList();
-        var upsert = new StringBuilder("INSERT INTO account_days (tenant_id, account, date, closing, debit, credit) VALUES ");
-        await using (var writeDays = Sql.Command(db, "", ("@t", tenant), ("@d", date), ("@c", draft.Kind == EntryKinds.Closing)))
-        {
-            for (var i = 0; i < days.Count; i++)
-            {
-                upsert.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@t, @a{i}, @d, @c, @dr{i}, @cr{i})");
-                Sql.Add(writeDays, $"@a{i}", days[i].Account);
-                Sql.Add(writeDays, $"@dr{i}", days[i].Debit);
-                Sql.Add(writeDays, $"@cr{i}", days[i].Credit);
-            }
-            upsert.Append(" ON CONFLICT (tenant_id, account, date, closing) DO UPDATE SET debit = ef_add(debit, excluded.debit), credit = ef_add(credit, excluded.credit)");
-            writeDays.CommandText = upsert.ToString();
-            await writeDays.ExecuteNonQueryAsync(cancellationToken);
-        }
+        foreach (var day in draft.Lines.GroupBy(l => l.Account, StringComparer.Ordinal))
+            await statements.Get("""
+                INSERT INTO account_days (tenant_id, account, date, closing, debit, credit) VALUES (@t, @a, @d, @c, @dr, @cr)
+                ON CONFLICT (tenant_id, account, date, closing) DO UPDATE SET debit = ef_add(debit, excluded.debit), credit = ef_add(credit, excluded.credit)
+                """,
+                ("@t", tenant), ("@a", day.Key), ("@d", date), ("@c", draft.Kind == EntryKinds.Closing), ("@dr", day.Sum(l => l.Debit)),
+                ("@cr", day.Sum(l => l.Credit))).ExecuteNonQueryAsync(cancellationToken);
 
-        await using (var move = Sql.Command(db, "UPDATE ledgers SET entry_count = @n, last_hash = @h WHERE tenant_id = @t AND entry_count = @before",
-                         ("@n", number), ("@h", hash), ("@t", tenant), ("@before", count)))
-            if (await move.ExecuteNonQueryAsync(cancellationToken) != 1)
-                throw new InvalidOperationException("The head of the hash chain moved while an entry was being posted.");
+        if (await statements.Get("UPDATE ledgers SET entry_count = @n, last_hash = @h WHERE tenant_id = @t AND entry_count = @before",
+                ("@n", number), ("@h", hash), ("@t", tenant), ("@before", count)).ExecuteNonQueryAsync(cancellationToken) != 1)
+            throw new InvalidOperationException("The head of the hash chain moved while an entry was being posted.");
 
         return new PostedEntry(id, number, date, originalDate, hash, total);
     }
@@ -116,7 +93,7 @@ public sealed class JournalWriter(FinanceDbContext db, LedgerBooks books, TimePr
     /// <summary>Whether an entry of <paramref name="rule"/> for this source document is already in the journal (a repeated event).</summary>
     public async Task<bool> PostedAsync(string sourceType, string sourceId, string rule, CancellationToken cancellationToken)
     {
-        await using var command = Sql.Command(db, "SELECT 1 FROM journal_entries WHERE tenant_id = @t AND source_type = @st AND source_id = @si AND rule = @r",
+        var command = statements.Get("SELECT 1 FROM journal_entries WHERE tenant_id = @t AND source_type = @st AND source_id = @si AND rule = @r",
             ("@t", db.CurrentTenantId), ("@st", sourceType), ("@si", sourceId), ("@r", rule));
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }

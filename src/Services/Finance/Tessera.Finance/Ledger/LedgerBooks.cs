@@ -53,7 +53,7 @@ public sealed class BooksCache
 /// A tenant's books, opened the first time anything is posted or asked for: the default chart (Vietnamese, TT99)
 /// with its accounts and the first version of its posting rules, unless an operator picked another chart first.
 /// </summary>
-public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksCache cache, TimeProvider clock)
+public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksCache cache, PreparedStatements statements, TimeProvider clock)
 {
     // The last snapshot this scope used. A scope holds the write gate while it posts, so no change of the books can come
     // between two postings of one message; a scope may serve several tenants (the inbox), hence the tenant check.
@@ -95,7 +95,7 @@ public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksC
     {
         for (var attempt = 0; ; attempt++)
         {
-            await using (var head = Sql.Command(db, "SELECT entry_count, last_hash, lock_date, generation FROM ledgers WHERE tenant_id = @t", ("@t", db.CurrentTenantId)))
+            var head = statements.Get("SELECT entry_count, last_hash, lock_date, generation FROM ledgers WHERE tenant_id = @t", ("@t", db.CurrentTenantId));
             await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
                 if (await reader.ReadAsync(cancellationToken))
                     return new LedgerHead(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : Sql.ReadDate(reader, 2), reader.GetInt64(3));

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Tessera.Finance.Data;
 
 namespace Tessera.Finance.Ledger;
 
@@ -26,7 +27,12 @@ public static class Sql
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value switch
+        parameter.Value = Value(value);
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>A value as this database stores it.</summary>
+    public static object Value(object? value) => value switch
         {
             null => DBNull.Value,
             Guid g => Id(g),
@@ -36,8 +42,6 @@ public static class Sql
             bool b => b ? 1 : 0,
             _ => value,
         };
-        command.Parameters.Add(parameter);
-    }
 
     public static string Id(Guid id) => id.ToString("D");
 
@@ -59,4 +63,38 @@ public static class Sql
         DateOnly.ParseExact(reader.GetString(ordinal), "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string? ReadString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
+
+/// <summary>
+/// The journal's statements, prepared once per scope and reused: SQLite compiles a statement on every new command, and
+/// a delivered order runs the same few statements three times. Scoped, because a command belongs to its connection;
+/// each use takes the context's current transaction.
+/// </summary>
+public sealed class PreparedStatements(FinanceDbContext db) : IAsyncDisposable
+{
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+    public DbCommand Get(string text, params (string Name, object? Value)[] values)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (!_commands.TryGetValue(text, out var command) || command.Connection != connection)
+        {
+            command = connection.CreateCommand();
+            command.CommandText = text;
+            foreach (var (name, _) in values)
+                Sql.Add(command, name, null);
+            _commands[text] = command;
+        }
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        foreach (var (name, value) in values)
+            command.Parameters[name].Value = Sql.Value(value);
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _commands.Values)
+            await command.DisposeAsync();
+        _commands.Clear();
+    }
 }
