@@ -37,6 +37,23 @@ public sealed class AccessTests(FinanceFactory factory) : IClassFixture<FinanceF
         (await mine.GetAsync<InvoiceDto>($"/api/finance/invoices/{invoice.Id}")).Paid.ShouldBe(0m);
     }
 
+    [Fact]
+    public async Task A_posting_rule_changed_by_one_tenant_leaves_another_tenants_rule_as_it_was()
+    {
+        var mine = new Bookkeeper(factory);
+        var theirs = new Bookkeeper(factory);
+        var before = await (await theirs.Accountant.GetAsync("/api/finance/posting-rules/count-gain")).Content.ReadAsStringAsync();
+
+        var changed = await mine.Accountant.PutAsync("/api/finance/posting-rules/count-gain", System.Net.Http.Json.JsonContent.Create(new
+        {
+            lines = new[] { new { side = "debit", account = "156", amount = "value" }, new { side = "credit", account = "711", amount = "value" } },
+        }));
+
+        changed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await (await mine.Accountant.GetAsync("/api/finance/posting-rules/count-gain")).Content.ReadAsStringAsync()).ShouldContain("\"711\"");
+        (await (await theirs.Accountant.GetAsync("/api/finance/posting-rules/count-gain")).Content.ReadAsStringAsync()).ShouldBe(before);
+    }
+
     [Theory]
     [InlineData("accountant", HttpStatusCode.Created)]
     [InlineData("operator", HttpStatusCode.Created)]
