@@ -187,7 +187,27 @@ movementsBench.SetAction(async (result, cancellationToken) =>
         result.GetValue(ledgerWarmup), result.GetValue(ledgerPageSize), !result.GetValue(noSeed), result.GetValue(ledgerSku)!, result.GetValue(ledgerWarehouse)!),
         cancellationToken));
 });
-root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench });
+// bench flow
+var flowRate = new Option<int>("--rate") { Description = "Orders per second of the paced phase", DefaultValueFactory = _ => 200 };
+var flowSeconds = new Option<int>("--seconds") { Description = "Length of the paced phase in seconds", DefaultValueFactory = _ => 60 };
+var flowBurst = new Option<int>("--burst") { Description = "Orders of the burst phase", DefaultValueFactory = _ => 10_000 };
+var flowConnections = new Option<int>("--connections") { Description = "Connections of the burst and the wide closed loop", DefaultValueFactory = _ => 32 };
+var flowClosedSeconds = new Option<int>("--closed-seconds") { Description = "Length of each closed loop in seconds", DefaultValueFactory = _ => 10 };
+var flowPhases = new Option<string>("--phases") { Description = "Comma-separated: closed, paced, burst", DefaultValueFactory = _ => "closed,paced,burst" };
+var flowData = new Option<string?>("--data") { Description = "The AppHost's data folder, to read the services' process ids (CPU time per order)" };
+var flowBare = new Option<string?>("--bare") { Description = "The bare endpoint's dll (default: bench/Tessera.Bench.BareWrite's Release build)" };
+var flowBench = new Command("flow", "Place orders through the public API (closed loops, a paced rate, a burst): placement and Pending → Confirmed latency, " +
+                                    "confirmed/s and CPU per order per process, beside a bare single-hop endpoint")
+    { flowRate, flowSeconds, flowBurst, flowConnections, flowClosedSeconds, flowPhases, flowData, flowBare, run };
+flowBench.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    var phases = result.GetValue(flowPhases)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    var options = new FlowBenchmark.Options(result.GetValue(flowRate), result.GetValue(flowSeconds), result.GetValue(flowBurst), result.GetValue(flowConnections),
+        result.GetValue(flowClosedSeconds), phases, result.GetValue(flowData), result.GetValue(flowBare), result.GetValue(run)!);
+    return await Run(() => FlowBenchmark.RunAsync(api, new Uri(result.GetValue(url)!), options, cancellationToken));
+});
+root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench, flowBench });
 
 // orders import
 var importFile = new Argument<FileInfo>("file") { Description = "The CSV file (docs/import.md)" };
