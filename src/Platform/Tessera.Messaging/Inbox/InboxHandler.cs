@@ -43,9 +43,6 @@ internal sealed class InboxHandler<TContext>(
     ILogger<InboxHandler<TContext>> logger)
     where TContext : ServiceDbContext
 {
-    /// <summary>A group holds the write gate at most about this long; API writes queue behind it.</summary>
-    private static readonly TimeSpan MaxGroupDuration = TimeSpan.FromMilliseconds(250);
-
     /// <summary>When another writer waits, a group ends after this many messages (one commit still covers several).</summary>
     private const int MinGroupWhenContended = 10;
 
@@ -58,11 +55,11 @@ internal sealed class InboxHandler<TContext>(
         var processed = new List<long>(items.Count);
         HashSet<string>? held = null; // aggregates with a failed message in this group
         var attempted = 0;
-        var failed = 0;
+        var maxDuration = options.Value.MaxGroupDuration;
 
         foreach (var item in items)
         {
-            if (Stopwatch.GetElapsedTime(started) > MaxGroupDuration || (attempted >= MinGroupWhenContended && gate.Contended))
+            if (Stopwatch.GetElapsedTime(started) > maxDuration || (attempted >= MinGroupWhenContended && gate.Contended))
                 break; // the rest stay pending for the processor, after whoever waits for the gate
             if (held is not null && held.Contains(item.Envelope.AggregateId))
                 continue;
@@ -83,7 +80,6 @@ internal sealed class InboxHandler<TContext>(
                 await RecordFailure(db, item.Sequence, ex, cancellationToken);
                 await transaction.ReleaseSavepointAsync(savepoint, cancellationToken);
                 (held ??= new HashSet<string>(StringComparer.Ordinal)).Add(item.Envelope.AggregateId);
-                failed++;
             }
             finally
             {
