@@ -22,7 +22,7 @@ public static class FlowBenchmark
 
     public sealed record Options(
         int Rate, int Seconds, int Burst, int Connections, int ClosedSeconds, IReadOnlySet<string> Phases, string? DataDir, string? BareDll,
-        string RunName);
+        string RunName, int Warmup);
 
     /// <summary>Placed orders: id, the moment the request was due, and how long the answer took.</summary>
     private sealed record Placed(Guid Id, long DueTicks, double Ms);
@@ -52,9 +52,14 @@ public static class FlowBenchmark
         }
 
         AnsiConsole.MarkupLine($"Run [bold]{options.RunName}[/] against {url}; processes: {string.Join(", ", processes.Select(p => $"{p.Name} ({p.Pid})"))}");
-        // Warm-up: JIT, connection pools, SQLite page cache; not measured.
-        await ClosedLoopAsync(tessera, PlaceRequest, 8, TimeSpan.FromSeconds(3), cancellationToken);
-        await DrainAsync(api, processes, cancellationToken);
+        // Warm-up, not measured: until every service's hot paths are compiled at their final tier (a cold service spends
+        // more than twice the CPU per order), connection pools are open and SQLite's page cache is filled.
+        if (options.Warmup > 0)
+        {
+            AnsiConsole.MarkupLine($"Warm-up: {options.Warmup} orders over {options.Connections} connections");
+            await ClosedLoopAsync(tessera, PlaceRequest, options.Connections, TimeSpan.MaxValue, cancellationToken, options.Warmup);
+            await DrainAsync(api, processes, cancellationToken);
+        }
 
         var report = new List<string>();
         if (options.Phases.Contains("closed"))

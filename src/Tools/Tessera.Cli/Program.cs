@@ -195,16 +195,17 @@ var flowConnections = new Option<int>("--connections") { Description = "Connecti
 var flowClosedSeconds = new Option<int>("--closed-seconds") { Description = "Length of each closed loop in seconds", DefaultValueFactory = _ => 10 };
 var flowPhases = new Option<string>("--phases") { Description = "Comma-separated: closed, paced, burst", DefaultValueFactory = _ => "closed,paced,burst" };
 var flowData = new Option<string?>("--data") { Description = "The AppHost's data folder, to read the services' process ids (CPU time per order)" };
+var flowWarmup = new Option<int>("--warmup") { Description = "Orders placed and confirmed before anything is measured", DefaultValueFactory = _ => 2_000 };
 var flowBare = new Option<string?>("--bare") { Description = "The bare endpoint's dll (default: bench/Tessera.Bench.BareWrite's Release build)" };
 var flowBench = new Command("flow", "Place orders through the public API (closed loops, a paced rate, a burst): placement and Pending → Confirmed latency, " +
                                     "confirmed/s and CPU per order per process, beside a bare single-hop endpoint")
-    { flowRate, flowSeconds, flowBurst, flowConnections, flowClosedSeconds, flowPhases, flowData, flowBare, run };
+    { flowRate, flowSeconds, flowBurst, flowConnections, flowClosedSeconds, flowPhases, flowData, flowBare, flowWarmup, run };
 flowBench.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
     var phases = result.GetValue(flowPhases)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
     var options = new FlowBenchmark.Options(result.GetValue(flowRate), result.GetValue(flowSeconds), result.GetValue(flowBurst), result.GetValue(flowConnections),
-        result.GetValue(flowClosedSeconds), phases, result.GetValue(flowData), result.GetValue(flowBare), result.GetValue(run)!);
+        result.GetValue(flowClosedSeconds), phases, result.GetValue(flowData), result.GetValue(flowBare), result.GetValue(run)!, result.GetValue(flowWarmup));
     return await Run(() => FlowBenchmark.RunAsync(api, new Uri(result.GetValue(url)!), options, cancellationToken));
 });
 root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench, flowBench });
