@@ -282,7 +282,7 @@ public static class FlowBenchmark
         return confirmed;
     }
 
-    private static async Task<int> PendingAsync(ApiClient api, CancellationToken cancellationToken)
+    internal static async Task<int> PendingAsync(ApiClient api, CancellationToken cancellationToken)
     {
         var page = await api.GetAsync<JsonElement>("/api/orders?status=Pending&pageSize=1", cancellationToken);
         return page.GetProperty("total").GetInt32();

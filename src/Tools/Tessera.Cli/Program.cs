@@ -144,12 +144,13 @@ var badEvery = new Option<int>("--bad-every") { Description = "Every n-th row ha
 var run = new Option<string>("--run") { Description = "Name of this run; orders carry it in their references", DefaultValueFactory = _ => DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) };
 var twice = new Option<bool>("--twice") { Description = "Import the same file a second time and check that nothing is added" };
 var keep = new Option<bool>("--keep") { Description = "Keep the generated file" };
-var importBench = new Command("import", "Time the import of a generated CSV of orders") { importLines, badEvery, run, twice, keep };
+var untilConfirmed = new Option<bool>("--until-confirmed") { Description = "After the first import, also time until no order is Pending any more" };
+var importBench = new Command("import", "Time the import of a generated CSV of orders") { importLines, badEvery, run, twice, keep, untilConfirmed };
 importBench.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
     return await Run(() => ImportBenchmark.RunAsync(api, new ImportBenchmark.Options(result.GetValue(importLines), result.GetValue(badEvery),
-        result.GetValue(run)!, result.GetValue(twice), result.GetValue(keep)), cancellationToken));
+        result.GetValue(run)!, result.GetValue(twice), result.GetValue(keep), result.GetValue(untilConfirmed)), cancellationToken));
 });
 
 // bench search
