@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Tessera.ServiceDefaults.Data;
 
 namespace Tessera.Messaging.Outbox;
 
@@ -83,7 +85,7 @@ public sealed class InboxSignal
 /// when its changes are saved and announced when its transaction commits (or at once, when the save commits on its own).
 /// A rolled-back savepoint may leave a type in the set: that only costs one spurious wake-up.
 /// </summary>
-internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : DbTransactionInterceptor, ISaveChangesInterceptor
+internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : DbTransactionInterceptor, ISaveChangesInterceptor, IBulkInsertInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, HashSet<string>> _written = new();
 
@@ -125,6 +127,14 @@ internal sealed class OutboxCommitInterceptor(OutboxSignal signal) : DbTransacti
     {
         AnnounceIfAutocommitted(eventData.Context);
         return ValueTask.FromResult(result);
+    }
+
+    public void Inserting(DbContext context, IReadOnlyList<EntityEntry> added)
+    {
+        HashSet<string>? types = null;
+        foreach (var entry in added)
+            if (entry.Entity is OutboxMessage message)
+                (types ??= _written.GetOrCreateValue(context)).Add(message.Type);
     }
 
     private void Collect(DbContext? context)
