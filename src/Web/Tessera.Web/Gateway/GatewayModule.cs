@@ -1,5 +1,7 @@
 using Yarp.ReverseProxy.Configuration;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
 
 namespace Tessera.Web.Gateway;
 
@@ -19,6 +21,10 @@ public static class GatewayModule
         builder.Services.AddReverseProxy().AddTransforms(ForwardedRoute.ApplyTransforms);
         builder.Services.AddSingleton<IProxyConfigProvider, ServiceRoutes>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, ServiceClientFactory>();
+        // An instance taken out for failing calls is given another chance after this long (the active check keeps out
+        // one that is still down); YARP never reactivates sooner than its detection window, so both follow the setting.
+        builder.Services.AddOptions<TransportFailureRateHealthPolicyOptions>()
+            .Configure<IOptions<GatewayOptions>>((policy, gateway) => policy.DetectionWindowSize = gateway.Value.PassiveReactivationPeriod);
         // YARP logs every forwarded URL at Information, query string included, and a search may hold a phone number.
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         return builder;
@@ -29,8 +35,9 @@ public static class GatewayModule
         app.MapReverseProxy(proxy =>
         {
             proxy.Use(ForwardedRoute.ForwardAsync);
-            // A retry of idempotent requests while a service restarts belongs here, around the choice of an instance: a
-            // JSON body is buffered by then (ForwardedRoute.ReplaceBody), so it can be sent again.
+            // Around the choice of an instance, so that a second attempt goes elsewhere; a JSON body is held whole by then
+            // (ForwardedRoute.ReplaceBody), so it can be sent again.
+            proxy.Use(AnotherInstance.RetryAsync);
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });

@@ -14,6 +14,12 @@ public sealed class GatewayOptions
     /// <summary>How often each instance of a service that runs as several is asked for /health/ready.</summary>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long an instance that failed too many calls (30 % of at least 10 within this window) is left out before it is
+    /// tried again, unless the active check still finds it down.
+    /// </summary>
+    public TimeSpan PassiveReactivationPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a service may stay silent (no answer, no byte of its body) before the caller gets 504.</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
@@ -92,7 +98,14 @@ public sealed class ServiceRoutes : IProxyConfigProvider, IDisposable
                         Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
                     }
                     : null,
-                Passive = several ? new PassiveHealthCheckConfig { Enabled = true, Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate } : null,
+                Passive = several
+                    ? new PassiveHealthCheckConfig
+                    {
+                        Enabled = true,
+                        Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                        ReactivationPeriod = gateway.PassiveReactivationPeriod,
+                    }
+                    : null,
             },
             HttpRequest = new ForwarderRequestConfig { ActivityTimeout = gateway.ActivityTimeout },
         };
