@@ -82,6 +82,7 @@ public static class FrontEndModule
             o.ContentTypeProvider = types;
         });
         services.AddFormatting();
+        services.AddSystemHealth();
 
         services.AddServiceClient<CatalogApi>("catalog");
         services.AddServiceClient<InventoryApi>("inventory");

@@ -114,6 +114,15 @@ public static partial class SearchOrders
         var includeArchived = bool.TryParse(query["includeArchived"], out var archivedToo) && archivedToo;
         if (await IsReferenceAsync(text, after, tenantId, includeArchived, db, archive, cancellationToken))
             criteria = criteria with { Text = null, ReferencePrefix = text };
+        return TypedResults.Ok(await RunAsync(db, archive, criteria, after, includeArchived, cancellationToken));
+    }
+
+    /// <summary>One page of a search over the live store, and the archive too when asked, merged into one order.</summary>
+    public static async Task<OrderSearchPageDto> RunAsync(OrdersDbContext db, OrderArchive archive, SearchCriteria criteria, SearchCursor? after,
+        bool includeArchived, CancellationToken cancellationToken)
+    {
+        var sort = criteria.Sort;
+        var limit = criteria.Limit;
         var live = await OrderSearchQuery.RunAsync(db, criteria, after, archived: false, cancellationToken);
         var old = includeArchived ? await archive.SearchAsync(criteria, after, cancellationToken) : ([], false);
         var merged = Distinct(Merge(live.Hits, old.Hits, sort)).Take(limit + 1).ToList();
@@ -121,7 +130,7 @@ public static partial class SearchOrders
         var next = merged.Count > limit
             ? new SearchCursor(sort, page[^1].Last.SortValue, page[^1].Last.SearchId, page[^1].Last.Archived, criteria.ReferencePrefix is not null).Encode()
             : null;
-        return TypedResults.Ok(new OrderSearchPageDto(page.Select(h => h.Hit.Order).ToList(), next, live.TextTruncated || old.TextTruncated));
+        return new OrderSearchPageDto(page.Select(h => h.Hit.Order).ToList(), next, live.TextTruncated || old.TextTruncated);
     }
 
     /// <summary>
