@@ -15,7 +15,7 @@ namespace Tessera.Web.FrontEnd;
 /// <summary>The pages: Razor Pages with htmx fragments, authorized by role, composed from the services' APIs.</summary>
 public static class FrontEndModule
 {
-    public static readonly CultureInfo[] Cultures = [new("en-US"), new("vi-VN")];
+    public static readonly CultureInfo[] Cultures = Languages.Supported;
 
     /// <summary>Roles that may change each area; everybody signed in may look.</summary>
     public static class Policies
@@ -83,6 +83,9 @@ public static class FrontEndModule
         });
         services.AddFormatting();
         services.AddSystemHealth();
+        services.AddLocalization();
+        services.AddSingleton<Languages>();
+        services.AddScoped<Documents.DocumentComposer>();
 
         services.AddServiceClient<CatalogApi>("catalog");
         services.AddServiceClient<InventoryApi>("inventory");
@@ -115,14 +118,15 @@ public static class FrontEndModule
 
     public static WebApplication UseFrontEnd(this WebApplication app)
     {
+        // The tenant's settings first: its default language is one of the places the page's language comes from.
+        app.UseTenantSettings();
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture("en-US"),
             SupportedCultures = Cultures,
             SupportedUICultures = Cultures,
-            RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()],
+            RequestCultureProviders = [new PreferenceCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()],
         });
-        app.UseTenantSettings();
         return app;
     }
 
@@ -130,12 +134,17 @@ public static class FrontEndModule
     {
         app.MapRazorPages();
         // The language switch: a plain link (a preference, not a change of data), remembered in a cookie for a year.
-        app.MapGet("/culture", (HttpContext context, string culture, string? returnUrl) =>
+        // Signed in, the choice is also remembered with the user's account, so it follows them to another browser.
+        app.MapGet("/culture", async (HttpContext context, string culture, string? returnUrl, Languages languages) =>
         {
             if (Cultures.Any(c => c.Name == culture))
+            {
                 context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                     new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax });
+                if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(TesseraClaims.Tenant)?.Value is { } tenant)
+                    await languages.ChooseAsync(tenant, context.User.Identity.Name ?? "", culture, context.RequestAborted);
+            }
             return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') ? returnUrl : "/");
         }).ExcludeFromDescription();
         return app;
