@@ -103,6 +103,8 @@ public static class OrdersModule
         PersonalDataEndpoints.Map(orders);
         ImportEndpoints.Map(orders);
         CustomerEndpoints.Map(orders);
+        BulkOrders.Map(orders);
+        ExportOrders.Map(orders);
         return app;
     }
 }
