@@ -85,6 +85,7 @@ public static class FrontEndModule
         services.AddSystemHealth();
         services.AddLocalization();
         services.AddSingleton<Languages>();
+        services.AddSingleton<MessageTranslator>();
         services.AddScoped<Documents.DocumentComposer>();
 
         services.AddServiceClient<CatalogApi>("catalog");
