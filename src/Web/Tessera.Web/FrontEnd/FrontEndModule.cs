@@ -94,6 +94,14 @@ public static class FrontEndModule
         services.AddServiceClient<LogisticsApi>("logistics");
         services.AddServiceClient<ProcurementApi>("procurement");
         services.AddOrderUploads();
+        // Exports stream through: no resilience handler (it reads answers whole), no timeout for a long export.
+        services.AddHttpClient<OrderExportsApi>()
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceUri("orders");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddHttpMessageHandler<ServiceAuthenticationHandler>();
         foreach (var service in OperationsApi.Services)
             services.AddNamedServiceClient(service);
         services.AddScoped<OperationsApi>();
