@@ -119,14 +119,26 @@ var adminUsername = new Option<string>("--admin-username") { Description = "User
 var adminPassword = new Option<string>("--admin-password") { Description = "Password of that administrator (10 characters or more)", Required = true };
 var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone of the tenant's business (default Asia/Ho_Chi_Minh)" };
 var currency = new Option<string?>("--currency") { Description = "Home currency, ISO 4217 (default VND)" };
-var createTenant = new Command("create", "Create a tenant with its first administrator (operators only)") { tenantId, tenantName, adminUsername, adminPassword, timeZone, currency };
+var chart = new Option<string?>("--chart") { Description = "Chart of accounts: vn-tt99 (Vietnam, Circular 99/2025/TT-BTC; the default) or ifrs" };
+chart.AcceptOnlyFromAmong("vn-tt99", "ifrs");
+var createTenant = new Command("create", "Create a tenant with its first administrator and its books (operators only)")
+    { tenantId, tenantName, adminUsername, adminPassword, timeZone, currency, chart };
 createTenant.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
     return await Run(() => TenantCommands.CreateAsync(api, result.GetValue(tenantId)!, result.GetValue(tenantName)!, result.GetValue(adminUsername)!,
-        result.GetValue(adminPassword)!, result.GetValue(timeZone), result.GetValue(currency), cancellationToken));
+        result.GetValue(adminPassword)!, result.GetValue(timeZone), result.GetValue(currency), result.GetValue(chart), cancellationToken));
 });
 root.Subcommands.Add(new Command("tenant", "Tenants of this installation") { createTenant });
+
+// finance verify
+var verify = new Command("verify", "Recompute the hash chain of the tenant's journal and name the first broken entry");
+verify.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => FinanceCommands.VerifyAsync(api, cancellationToken));
+});
+root.Subcommands.Add(new Command("finance", "The books") { verify });
 
 // bench stock-page
 var benchProducts = new Option<int>("--products") { Description = "Products in the catalog", DefaultValueFactory = _ => 10_000 };
@@ -192,7 +204,20 @@ movementsBench.SetAction(async (result, cancellationToken) =>
         result.GetValue(ledgerWarmup), result.GetValue(ledgerPageSize), !result.GetValue(noSeed), result.GetValue(ledgerSku)!, result.GetValue(ledgerWarehouse)!),
         cancellationToken));
 });
-root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench });
+// bench finance
+var financeLines = new Option<long>("--lines") { Description = "Journal lines in the books (seeded through the API as manual entries)", DefaultValueFactory = _ => 1_000_000 };
+var financeRequests = new Option<int>("--requests") { Description = "Timed trial balances", DefaultValueFactory = _ => 300 };
+var financeWarmup = new Option<int>("--warmup") { Description = "Untimed trial balances first", DefaultValueFactory = _ => 30 };
+var financeNoSeed = new Option<bool>("--no-seed") { Description = "Measure only; the lines are already there" };
+var financeBench = new Command("finance", "Time the trial balance with many journal lines (seeds them through the API first)")
+    { financeLines, financeRequests, financeWarmup, financeNoSeed };
+financeBench.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => FinanceBenchmark.RunAsync(api, new FinanceBenchmark.Options(result.GetValue(financeLines), result.GetValue(financeRequests),
+        result.GetValue(financeWarmup), !result.GetValue(financeNoSeed)), cancellationToken));
+});
+root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench, financeBench });
 
 // orders import
 var importFile = new Argument<FileInfo>("file") { Description = "The CSV file (docs/import.md)" };

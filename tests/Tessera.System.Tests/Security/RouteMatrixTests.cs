@@ -23,6 +23,11 @@ public sealed class RouteMatrixTests(SecurityFixture fixture, ITestOutputHelper 
         (new(@"^POST /api/[^/]+/messaging/parked/\{id\}/(replay|discard)$"),
             "a parked message exists only after a handler failed repeatedly; other tenants get 404 for it " +
             "(TransportConformanceTests.Operators_see_and_resolve_only_their_own_tenants_parked_messages)"),
+        (new(@"^(GET|PUT) /api/finance/posting-rules/\{posting\}$|^POST /api/finance/posting-rules/\{posting\}/check$"),
+            "a posting event names a rule that every tenant's books hold; a tenant reads and changes only its own versions " +
+            "(AccessTests.A_posting_rule_changed_by_one_tenant_leaves_another_tenants_rule_as_it_was)"),
+        (new(@"^POST /api/finance/fiscal-years/\{year\}/close$"),
+            "a fiscal year is a number in each tenant's own books: closing one closes the caller's own year, never another tenant's"),
     ];
 
     private IReadOnlyList<ApiOperation> Operations => fixture.Catalog.Operations;
@@ -114,9 +119,9 @@ public sealed class RouteMatrixTests(SecurityFixture fixture, ITestOutputHelper 
                 report.Uncovered(operation, "the operation does not say who may call it (x-tessera-access)");
                 continue;
             }
-            if (operation.Access is not { Anonymous: false } access || !access.Allows([Roles.Admin]))
+            if (operation.Access is not { Anonymous: false } access || !access.Allows(Roles.TenantRoles))
             {
-                report.Exempt(operation, "not open to a tenant administrator (the 401 and 403 checks cover it)");
+                report.Exempt(operation, "not open to any tenant role (the 401 and 403 checks cover it)");
                 continue;
             }
             if (!operation.PathParameters.Any())
@@ -126,7 +131,7 @@ public sealed class RouteMatrixTests(SecurityFixture fixture, ITestOutputHelper 
                     report.Exempt(operation, "names no record in its address: it acts on the caller's own tenant");
                     continue;
                 }
-                using var list = await SecurityFixture.SendAsync(fixture.AdminB, () => MatrixRequests.Create(operation, operation.Path + MatrixRequests.Query(operation)));
+                using var list = await SecurityFixture.SendAsync(fixture.EveryRoleB, () => MatrixRequests.Create(operation, operation.Path + MatrixRequests.Query(operation)));
                 var text = await list.Content.ReadAsStringAsync();
                 foreach (var leaked in identifiers.Where(id => text.Contains(id, StringComparison.OrdinalIgnoreCase)))
                     report.Fail(operation, $"tenant B's answer contains tenant A's '{leaked}'");
@@ -162,7 +167,7 @@ public sealed class RouteMatrixTests(SecurityFixture fixture, ITestOutputHelper 
         var item = ItemOf(operation, path);
         var before = item is null ? null : await ReadAsync(fixture.AdminA, item);
 
-        using var theirs = await SecurityFixture.SendAsync(fixture.AdminB, () => MatrixRequests.Create(operation, path + MatrixRequests.Query(operation), body));
+        using var theirs = await SecurityFixture.SendAsync(fixture.EveryRoleB, () => MatrixRequests.Create(operation, path + MatrixRequests.Query(operation), body));
         if (theirs.IsSuccessStatusCode && operation.Method == "PUT")
         {
             // A PUT names the key it writes ("/attributes/source"): tenant B writes its own record of that key.
@@ -170,7 +175,7 @@ public sealed class RouteMatrixTests(SecurityFixture fixture, ITestOutputHelper 
         }
         else if (theirs.StatusCode != HttpStatusCode.NotFound || !IsProblem(theirs))
         {
-            using var nowhere = await SecurityFixture.SendAsync(fixture.AdminB, () => MatrixRequests.Create(operation, MatrixRequests.MadeUpPath(operation), body));
+            using var nowhere = await SecurityFixture.SendAsync(fixture.EveryRoleB, () => MatrixRequests.Create(operation, MatrixRequests.MadeUpPath(operation), body));
             var (status, title) = ((int)theirs.StatusCode, await TitleAsync(theirs));
             if (theirs.IsSuccessStatusCode)
                 report.Fail(operation, $"tenant B got {status} for tenant A's {path}");

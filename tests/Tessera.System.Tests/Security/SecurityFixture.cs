@@ -25,6 +25,9 @@ public sealed class SecurityFixture : IAsyncLifetime
     public RunningSystem System { get; private set; } = null!;
     public HttpClient AdminA { get; private set; } = null!;
     public HttpClient AdminB { get; private set; } = null!;
+
+    /// <summary>A user of tenant B holding every tenant role, so that tenant B can try every operation a tenant may call.</summary>
+    public HttpClient EveryRoleB { get; private set; } = null!;
     public HttpClient Anonymous { get; private set; } = null!;
 
     /// <summary>A client of tenant A per tenant role, each holding that role only ("admin" without the operator role).</summary>
@@ -54,6 +57,12 @@ public sealed class SecurityFixture : IAsyncLifetime
         (await AdminA.PostAsJsonAsync("/api/tenants", new { id = TenantB, name = "Matrix B Ltd", admin = new { username = "boss", password = UserPassword } }))
             .StatusCode.ShouldBe(HttpStatusCode.Created);
         AdminB = await System.SignInAsync(TenantB, "boss", UserPassword);
+        using (var browserB = Browser())
+        {
+            (await browserB.SignInAsync(TenantB, "boss", UserPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);
+            await browserB.CreateUserAsync("matrix-every-role", UserPassword, [.. Roles.TenantRoles]);
+        }
+        EveryRoleB = await System.SignInAsync(TenantB, "matrix-every-role", UserPassword);
 
         using var browser = Browser();
         (await browser.SignInAsync("demo", "admin", RunningSystem.AdminPassword)).StatusCode.ShouldBe(HttpStatusCode.Redirect);

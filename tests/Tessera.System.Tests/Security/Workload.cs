@@ -157,6 +157,8 @@ public sealed class Workload(HttpClient client, Uri publicUrl)
         await OkAsync(client.PostJsonAsync("/api/procurement/supplier-returns",
             new { receiptId = receipt.Id, reason = "Wrong flavour", lines = new[] { new { sku = Sku, quantity = 2m } } }), HttpStatusCode.Created);
 
+        await FinanceAsync(order.Id);
+
         var imported = NewCanary("imported");
         await ImportAsync(imported);
         foreach (var canary in Canaries)
@@ -165,6 +167,26 @@ public sealed class Workload(HttpClient client, Uri publicUrl)
             items => items.Count > 0, "a reorder suggestion for the product below its reorder point");
         await Poll.UntilAsync(async () => (await client.GetFromJsonAsync<PagedResult<JsonElement>>("/api/orders/fulfilment/alerts", TesseraJson.Options))!.Items,
             items => items.Count > 0, "the fulfilment alert of the order nobody dispatched", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// The books: a sub-account of tenant A's own (the chart's accounts are every tenant's), the supplier's bill for
+    /// the goods received, and a customer's payment.
+    /// </summary>
+    private async Task FinanceAsync(Guid purchaseOrder)
+    {
+        await OkAsync(client.PostJsonAsync("/api/finance/accounts",
+            new { code = "1121" + _run.ToUpperInvariant(), parent = "112", name = "Matrix bank " + _run, nameVi = "Ngân hàng " + _run }), HttpStatusCode.Created);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture);
+        await OkAsync(client.PostJsonAsync("/api/finance/bills", new
+        {
+            purchaseOrderId = purchaseOrder, supplierInvoiceNumber = "INV-" + _run, date = today,
+            lines = new[] { new { lineNo = 1, quantity = 10m, unitPrice = 90000m, taxRate = 0.1m } },
+        }, Guid.NewGuid().ToString()), HttpStatusCode.Created);
+        // The delivered order was returned in full, so its invoice is credited: the customer's payment stays on account.
+        await OkAsync(client.PostJsonAsync("/api/finance/payments",
+            new { kind = "customer", amount = 10000m, date = today, method = "bank", allocations = Array.Empty<object>() }, Guid.NewGuid().ToString()),
+            HttpStatusCode.Created);
     }
 
     private async Task<Guid> PlaceAsync(Canary canary, string serviceLevel = "standard")

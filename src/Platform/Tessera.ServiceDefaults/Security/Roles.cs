@@ -8,6 +8,9 @@ public static class Roles
     public const string Warehouse = "warehouse";
     public const string Purchasing = "purchasing";
     public const string Finance = "finance";
+
+    /// <summary>Keeps the books: posts manual entries, payments and bills, edits posting rules, locks and closes periods.</summary>
+    public const string Accountant = "accountant";
     public const string Viewer = "viewer";
 
     /// <summary>May create tenants; held by the installation's first administrator.</summary>
@@ -16,7 +19,7 @@ public static class Roles
     /// <summary>Held by service identity tokens (background work between services, event feeds).</summary>
     public const string Service = "service";
 
-    public static readonly IReadOnlyList<string> TenantRoles = [Admin, Sales, Warehouse, Purchasing, Finance, Viewer];
+    public static readonly IReadOnlyList<string> TenantRoles = [Admin, Sales, Warehouse, Purchasing, Finance, Accountant, Viewer];
 }
 
 /// <summary>Claim names carried by Tessera tokens.</summary>

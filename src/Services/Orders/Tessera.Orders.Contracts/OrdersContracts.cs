@@ -249,8 +249,20 @@ public sealed record DailyOrdersDto(DateOnly Date, int Orders, IReadOnlyList<Mon
 
 public sealed record OrderedLine(int LineNo, string Sku, decimal Quantity);
 
-/// <summary>A customer placed an order; inventory reserves it. Carries no personal data.</summary>
-public sealed record OrderPlaced(Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt, string? PreferredWarehouse = null);
+/// <summary>
+/// A line as the orders service priced it (see OrderLineDto): Net = LineTotal − TaxAmount is what the customer is
+/// charged for the line before tax, after its own discount and its share of the order's discounts.
+/// </summary>
+public sealed record PricedOrderLine(int LineNo, string Sku, decimal Quantity, decimal UnitPrice, decimal Discount, decimal AllocatedDiscount, decimal TaxRate,
+    decimal TaxAmount, decimal LineTotal);
+
+/// <summary>An order's prices, for finance to invoice deliveries from (it never reprices). Shipping is not taxed.</summary>
+public sealed record OrderPricingDto(string Currency, IReadOnlyList<PricedOrderLine> Lines, decimal ShippingFee, decimal DiscountTotal, decimal TaxTotal,
+    decimal GrandTotal);
+
+/// <summary>A customer placed an order; inventory reserves it. Carries no personal data; Pricing carries its prices.</summary>
+public sealed record OrderPlaced(Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt, string? PreferredWarehouse = null,
+    OrderPricingDto? Pricing = null);
 
 /// <summary>Every line of the order is reserved.</summary>
 public sealed record OrderConfirmed(Guid OrderId, long Number);
@@ -270,7 +282,7 @@ public sealed record LineChangeDto(Guid ChangeId, IReadOnlyList<OrderedLine> Lin
 public sealed record OrderChanged(Guid OrderId, long Number, long Version, IReadOnlyList<string> Fields, LineChangeDto? LineChange);
 
 /// <summary>A proposed line change was applied: the order's lines are now these.</summary>
-public sealed record OrderLinesChanged(Guid OrderId, long Number, Guid ChangeId, IReadOnlyList<OrderedLine> Lines);
+public sealed record OrderLinesChanged(Guid OrderId, long Number, Guid ChangeId, IReadOnlyList<OrderedLine> Lines, OrderPricingDto? Pricing = null);
 
 /// <summary>A proposed line change was refused (not enough stock); the order's lines stayed as they were.</summary>
 public sealed record OrderLineChangeRejected(Guid OrderId, long Number, Guid ChangeId, string Reason);

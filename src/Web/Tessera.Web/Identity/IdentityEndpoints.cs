@@ -3,12 +3,15 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Validation;
 using Tessera.Web.Data;
 using Tessera.Web.FrontEnd;
 using Tessera.Web.Gateway;
+using Tessera.Web.Services;
 
 namespace Tessera.Web.Identity;
 
@@ -24,9 +27,10 @@ public sealed record RefreshRequest([property: JsonPropertyName("refresh_token")
 
 public sealed record TenantAdmin(string Username, string Password);
 
-public sealed record CreateTenantRequest(string Id, string Name, TenantAdmin Admin, string? TimeZone = null, string? Currency = null);
+/// <summary>A new tenant. Chart is its chart of accounts: vn-tt99 (Vietnam, Circular 99/2025/TT-BTC, the default) or ifrs.</summary>
+public sealed record CreateTenantRequest(string Id, string Name, TenantAdmin Admin, string? TimeZone = null, string? Currency = null, string? Chart = null);
 
-public sealed record TenantCreated(string Id, string Name, string AdminUsername, string TimeZone, string Currency);
+public sealed record TenantCreated(string Id, string Name, string AdminUsername, string TimeZone, string Currency, string? Chart = null);
 
 public sealed class TokenRequestValidator : AbstractValidator<TokenRequest>
 {
@@ -60,7 +64,11 @@ public sealed class CreateTenantValidator : AbstractValidator<CreateTenantReques
             .WithMessage("timeZone must be an IANA time zone such as Asia/Ho_Chi_Minh.");
         RuleFor(r => r.Currency).Matches("^[A-Z]{3}$").When(r => r.Currency is not null)
             .WithMessage("currency must be a three-letter ISO 4217 code such as VND or USD.");
+        RuleFor(r => r.Chart).Must(c => c is null or DefaultChart or "ifrs")
+            .WithMessage($"chart is {DefaultChart} (Vietnam, Circular 99/2025/TT-BTC) or ifrs.");
     }
+
+    public const string DefaultChart = "vn-tt99";
 }
 
 /// <summary>
@@ -147,8 +155,13 @@ public static class IdentityEndpoints
         return new TokenResponse(token, "Bearer", (int)settings.AccessTokenLifetime.TotalSeconds, refreshToken);
     }
 
+    /// <summary>
+    /// Creates the tenant after finance has opened its books with the chart, currency and time zone chosen (finance
+    /// first: a tenant whose books could not be opened is not created, and the request can simply be sent again).
+    /// </summary>
     private static async Task<Results<Created<TenantCreated>, ProblemHttpResult>> CreateTenant(
-        CreateTenantRequest request, Accounts accounts, CancellationToken cancellationToken)
+        CreateTenantRequest request, ClaimsPrincipal user, Accounts accounts, IServiceProvider services, IOptions<TesseraOptions> options,
+        [FromKeyedServices(TokenAudiences.Internal)] SignedTokenCodec codec, CancellationToken cancellationToken)
     {
         if (await accounts.TenantExistsAsync(request.Id, cancellationToken))
             return Problems.Conflict("Tenant already exists", $"A tenant with id '{request.Id}' already exists.");
@@ -159,7 +172,25 @@ public static class IdentityEndpoints
             TimeZone = request.TimeZone ?? "Asia/Ho_Chi_Minh",
             Currency = request.Currency ?? "VND",
         };
+        string? chart = null;
+        if (options.Value.Services.ContainsKey("finance"))
+        {
+            chart = request.Chart ?? CreateTenantValidator.DefaultChart;
+            // The operator is signed in to their own tenant: finance is told about the new one with a token for it.
+            var token = codec.Issue(user.Actor(), tenant.Id, [Roles.Operator], TokenAudiences.Internal, TimeSpan.FromMinutes(1));
+            try
+            {
+                var books = await services.GetRequiredService<FinanceApi>().SetUpAsync(chart, tenant.Currency, tenant.TimeZone, token, cancellationToken);
+                if (!books.Succeeded)
+                    return TypedResults.Problem(statusCode: (int)books.Problem!.Status, title: "The tenant's books could not be opened", detail: books.Problem.Detail);
+            }
+            catch (DependencyUnavailableException)
+            {
+                return Problems.Unavailable("Finance", "The tenant's books could not be opened, so the tenant was not created. Send the request again in a moment.");
+            }
+        }
         await accounts.CreateTenantAsync(tenant, request.Admin.Username, request.Admin.Password, cancellationToken);
-        return TypedResults.Created($"/api/tenants/{tenant.Id}", new TenantCreated(tenant.Id, tenant.Name, request.Admin.Username, tenant.TimeZone, tenant.Currency));
+        return TypedResults.Created($"/api/tenants/{tenant.Id}",
+            new TenantCreated(tenant.Id, tenant.Name, request.Admin.Username, tenant.TimeZone, tenant.Currency, chart));
     }
 }

@@ -189,7 +189,13 @@ public sealed class OrderComposer(OrdersDbContext db, OrderPrivacy protection)
         OrderPayments.Read(order.Payments));
 
     public static OrderPlaced Placed(Order order) => new(order.Id, order.Number, order.Channel,
-        order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse);
+        order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse, PricesOf(order));
+
+    /// <summary>The order's prices as events carry them, for finance to invoice from.</summary>
+    public static OrderPricingDto PricesOf(Order order) => new(order.Currency,
+        order.Lines.OrderBy(l => l.LineNo).Select(l => new PricedOrderLine(l.LineNo, l.Sku, l.Quantity, l.UnitPrice, l.Discount, l.AllocatedDiscount, l.TaxRate,
+            l.TaxAmount, l.LineTotal)).ToList(),
+        order.ShippingFee, order.DiscountTotal, order.TaxTotal, order.Total);
 
     public static string Describe(IEnumerable<OrderLine> lines) =>
         string.Join(", ", lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Sku} × {l.Quantity:0.####}")));
