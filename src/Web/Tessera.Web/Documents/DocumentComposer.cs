@@ -3,6 +3,7 @@ using Microsoft.Extensions.Localization;
 using Tessera.Logistics.Contracts;
 using Tessera.Orders.Contracts;
 using Tessera.Procurement.Contracts;
+using Tessera.Finance.Contracts;
 using Tessera.Web.FrontEnd;
 using Tessera.Web.Services;
 
@@ -11,10 +12,10 @@ namespace Tessera.Web.Documents;
 /// <summary>
 /// The documents a back office prints, composed like a page — one batch call per source — and laid out as PDF in the
 /// user's language: a packing slip, a pick list (one shipment or a wave of them, by bin), a shipping label with the
-/// waybill as a Code 128 barcode, and a purchase order for the supplier.
+/// waybill as a Code 128 barcode, a purchase order for the supplier, and the customer invoice.
 /// </summary>
 public sealed class DocumentComposer(
-    LogisticsApi logistics, OrdersApi orders, CatalogApi catalog, InventoryApi inventory, ProcurementApi procurement, Formatting fmt,
+    LogisticsApi logistics, OrdersApi orders, CatalogApi catalog, InventoryApi inventory, ProcurementApi procurement, FinanceApi finance, Formatting fmt,
     IStringLocalizer<SharedResource> l)
 {
     public const string ContentType = "application/pdf";
@@ -145,6 +146,48 @@ public sealed class DocumentComposer(
             pdf.Text(l["Reference: {0}", reference].Value);
         pdf.Rule();
         pdf.Text(l["Please quote the purchase order number on the delivery note and the invoice."].Value, small: true);
+        return pdf.ToBytes();
+    }
+
+    /// <summary>
+    /// The customer invoice (VAT invoice): the seller and the invoice series from the tenant's settings, the buyer from
+    /// the order, each line with its VAT rate and amount, the totals, what was credited and paid and what is still due.
+    /// </summary>
+    public async Task<byte[]?> InvoiceAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var invoice = await finance.InvoiceAsync(id, cancellationToken);
+        if (invoice is null)
+            return null;
+        var order = (await Section<OrderDto?>.LoadAsync(() => orders.GetAsync(invoice.OrderId, cancellationToken), "")).Value;
+        using var pdf = new PdfLayout(l["Invoice"] + " " + invoice.Number, Footer);
+        pdf.Title(l["Invoice"], invoice.Number);
+        pdf.Columns(
+        [
+            (l["Seller"], [fmt.Tenant.Name, fmt.Tenant.InvoiceSeries is { } series ? l["Series {0}", series].Value : ""]),
+            (l["Buyer"], order is null ? [l["The buyer cannot be shown: the orders service is unavailable."].Value]
+                : [order.Customer.Name, order.Customer.Phone ?? "", order.Customer.Email ?? "", Address(order.Shipping?.Address)]),
+            (l["Invoice"], [l["Date {0}", fmt.Date(invoice.Date)].Value, l["Due {0}", fmt.Date(invoice.DueDate)].Value,
+                l["Order {0}", invoice.OrderNumber?.ToString(CultureInfo.CurrentCulture) ?? ""].Value]),
+        ]);
+        pdf.Table(
+        [
+            new PdfColumn("#", 0.5), new PdfColumn(l["Description"], 5), new PdfColumn(l["Quantity"], 1.2, Numeric: true),
+            new PdfColumn(l["Unit price"], 1.8, Numeric: true), new PdfColumn(l["Amount before VAT"], 2, Numeric: true), new PdfColumn(l["VAT rate"], 1, Numeric: true),
+            new PdfColumn(l["VAT"], 1.6, Numeric: true), new PdfColumn(l["Total"], 2, Numeric: true),
+        ], invoice.Lines.Select(x => (IReadOnlyList<string>)
+        [
+            x.LineNo.ToString(CultureInfo.CurrentCulture), x.Sku is null ? x.Description : $"{x.Description} ({x.Sku})", fmt.Quantity(x.Quantity),
+            fmt.Money(x.UnitPrice, invoice.Currency), fmt.Money(x.Net, invoice.Currency), (x.TaxRate * 100).ToString("0.##", CultureInfo.CurrentCulture) + " %",
+            fmt.Money(x.Tax, invoice.Currency), fmt.Money(x.Total, invoice.Currency),
+        ]));
+        pdf.Text(l["Amount before VAT: {0}", fmt.Money(invoice.Net, invoice.Currency)].Value);
+        pdf.Text(l["VAT: {0}", fmt.Money(invoice.Tax, invoice.Currency)].Value);
+        pdf.Text(l["Total payable: {0}", fmt.Money(invoice.Total, invoice.Currency)].Value, bold: true);
+        if (invoice.Credited > 0)
+            pdf.Text(l["Credited: {0}", fmt.Money(invoice.Credited, invoice.Currency)].Value);
+        if (invoice.Paid > 0)
+            pdf.Text(l["Paid: {0}", fmt.Money(invoice.Paid, invoice.Currency)].Value);
+        pdf.Text(l["Outstanding: {0}", fmt.Money(invoice.Outstanding, invoice.Currency)].Value, bold: true);
         return pdf.ToBytes();
     }
 

@@ -58,8 +58,10 @@ public static class FrontEndModule
             o.Conventions.AllowAnonymousToPage("/Account/Denied");
             o.Conventions.AuthorizeFolder("/Operations", Policies.Administer);
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
+            o.Conventions.AuthorizeFolder("/Settings", Policies.Administer);
             o.Conventions.AuthorizePage("/Products/Edit", Policies.ManageProducts);
             o.Conventions.AuthorizePage("/Orders/New", Policies.Sell);
+            o.Conventions.AuthorizePage("/Customers/New", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Edit", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Attributes", Policies.Administer);
             o.Conventions.AuthorizePage("/Orders/Alerts", Policies.Sell);
