@@ -50,10 +50,14 @@ ApiClient Api(ParseResult result) => new(new Connection(
     result.GetValue(username)!, Password(result)));
 
 // seed --demo
-var demo = new Option<bool>("--demo") { Description = "Load the demo data set (products, warehouses, stock and orders)" };
+var demo = new Option<bool>("--demo")
+{
+    Description = "Load the demo data set: products, warehouses, stock, customers and orders over 60 days, suppliers and purchase orders, shipments, " +
+                  "transfers, counts, history and finance documents",
+};
 var seedValue = new Option<int>("--seed") { Description = "Random seed of the data set", DefaultValueFactory = _ => 42 };
 var orderCount = new Option<int>("--orders") { Description = "How many orders to place", DefaultValueFactory = _ => 300 };
-var today = new Option<DateOnly?>("--today") { Description = "Spread the orders over the two weeks up to this date (UTC) instead of up to now" };
+var today = new Option<DateOnly?>("--today") { Description = "Spread the orders over the 60 days up to this date (UTC) instead of up to now" };
 var seed = new Command("seed", "Load data into a tenant through the API") { demo, seedValue, orderCount, today };
 seed.SetAction(async (result, cancellationToken) =>
 {
@@ -63,7 +67,8 @@ seed.SetAction(async (result, cancellationToken) =>
         return 2;
     }
     using var api = Api(result);
-    return await Run(() => SeedCommand.RunAsync(api, result.GetValue(seedValue), result.GetValue(orderCount), result.GetValue(today), cancellationToken));
+    return await Run(() => SeedCommand.RunAsync(api, result.GetValue(seedValue), result.GetValue(orderCount), result.GetValue(today), result.GetValue(tenant)!,
+        cancellationToken));
 });
 root.Subcommands.Add(seed);
 
