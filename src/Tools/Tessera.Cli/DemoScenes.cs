@@ -183,7 +183,7 @@ public sealed class DemoScenes(ApiClient api, DemoData data, int seed, string te
             using var response = await api.PostAsync("/api/inventory/counts", new { warehouse, skus, reference = $"Cycle count {key}" }, $"seed-{seed}-count-{key}", cancellationToken);
             var count = await api.ReadAsync<JsonElement>(response, cancellationToken);
             var path = $"/api/inventory/counts/{count.GetProperty("id").GetGuid()}";
-            if (!post || count.GetProperty("status").GetString() != "Open")
+            if (!post || count.GetProperty("status").GetString() is "Posted" or "Cancelled")
                 continue;
             var lines = await GetAsync($"{path}/lines?pageSize=100", cancellationToken);
             await PostOkAsync($"{path}/entries", new
@@ -314,12 +314,13 @@ public sealed class DemoScenes(ApiClient api, DemoData data, int seed, string te
     /// <summary>The delivered orders are invoiced by finance on its own; one invoice is paid, the received purchase order billed and paid.</summary>
     private async Task FinanceAsync(JsonElement received, CancellationToken cancellationToken)
     {
+        // Finance's lists are arrays (their count in X-Total-Count).
         var invoices = await Poll.UntilAsync(async () => await TryGetAsync("/api/finance/invoices?pageSize=50", cancellationToken),
-            i => i is null || i.Value.GetProperty("total").GetInt32() > 0, "finance to invoice the delivered orders", cancellationToken);
+            i => i is null || i.Value.GetArrayLength() > 0, "finance to invoice the delivered orders", cancellationToken);
         if (invoices is not { } list)
             return; // no finance service in this installation
-        var invoice = list.GetProperty("items").EnumerateArray().OrderBy(i => i.GetProperty("number").GetString(), StringComparer.Ordinal).First();
-        if (invoice.GetProperty("paid").GetDecimal() == 0)
+        var invoice = list.EnumerateArray().OrderBy(i => i.GetProperty("number").GetString(), StringComparer.Ordinal).First();
+        if (invoice.GetProperty("paid").GetDecimal() == 0 && invoice.GetProperty("outstanding").GetDecimal() > 0)
             await PostOkAsync("/api/finance/payments", new
             {
                 kind = "customer", amount = invoice.GetProperty("outstanding").GetDecimal(), date = DateOnly.FromDateTime(DateTime.UtcNow).ToString("O"), method = "bank",
@@ -329,7 +330,7 @@ public sealed class DemoScenes(ApiClient api, DemoData data, int seed, string te
 
         var poId = received.GetProperty("id").GetGuid();
         var bills = await GetAsync($"/api/finance/bills?purchaseOrderId={poId}", cancellationToken);
-        if (bills.GetProperty("total").GetInt32() == 0)
+        if (bills.GetArrayLength() == 0)
         {
             using var response = await api.PostAsync("/api/finance/bills", new
             {
