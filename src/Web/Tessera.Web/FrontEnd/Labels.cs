@@ -30,3 +30,12 @@ public static class Labels
         return text.ToString();
     }
 }
+
+/// <summary>Who did something: a person's username as it is, a part of Tessera ("inventory", "system") in the page's language.</summary>
+public static class Actors
+{
+    private static readonly HashSet<string> Parts = ["inventory", "fulfilment", "logistics", "orders", "procurement", "finance", "catalog", "system", "import"];
+
+    public static string Name(string by, Microsoft.Extensions.Localization.IStringLocalizer localizer) =>
+        Parts.Contains(by) ? localizer[Labels.Words(by)].Value : by;
+}
