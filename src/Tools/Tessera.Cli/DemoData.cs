@@ -100,7 +100,7 @@ public sealed class DemoData
 
         Suppliers =
         [
-            new("TRAVIET", "Trà Việt Co.", "0312345678", "Phạm Văn Đức", "0903111222", "duc@traviet.example", "45 Nguyễn Huệ", "Hồ Chí Minh",
+            new("MOCCHAU", "Trà Mộc Châu", "0312345678", "Phạm Văn Đức", "0903111222", "duc@traviet.example", "45 Nguyễn Huệ", "Hồ Chí Minh",
                 products.Where(p => p.Sku.StartsWith("DEMO-BEV", StringComparison.Ordinal)).Take(6).Select(p => p.Sku).ToList()),
             new("SNACKVN", "Bánh Kẹo Miền Nam", "0309876543", "Lê Thị Mai", "0903444555", "mai@snackvn.example", "12 Lê Lợi", "Cần Thơ",
                 products.Where(p => p.Sku.StartsWith("DEMO-SNK", StringComparison.Ordinal)).Take(6).Select(p => p.Sku).ToList()),

@@ -16,7 +16,7 @@ namespace Tessera.Cli;
 /// </summary>
 public sealed class DemoScenes(ApiClient api, DemoData data, int seed, string tenant, Action<string> progress)
 {
-    public const string Carrier = "GHN";
+    public const string Carrier = "GHTK";
     private string? _secret;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -48,7 +48,7 @@ public sealed class DemoScenes(ApiClient api, DemoData data, int seed, string te
     {
         using var response = await api.PostAsync("/api/logistics/carriers", new
         {
-            code = Carrier, name = "Giao Hàng Nhanh", trackingUrlTemplate = "https://track.example/{waybill}",
+            code = Carrier, name = "Giao Hàng Tiết Kiệm", trackingUrlTemplate = "https://track.example/{waybill}",
             serviceLevels = new[] { "standard", "express", "economy", "same-day", "pickup" }, isDefault = true,
         }, $"seed-{seed}-carrier", cancellationToken);
         if (response.IsSuccessStatusCode && !response.Headers.Contains("Idempotent-Replayed"))
