@@ -21,7 +21,7 @@ public sealed class SignInTests(BrowserFixture fixture)
 
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId("orders-today")).ToBeVisibleAsync();
-            await Assertions.Expect(page.GetByTestId("service-health")).ToContainTextAsync("inventory");
+            await Assertions.Expect(page.GetByTestId("service-health")).ToContainTextAsync("Inventory");
             await Assertions.Expect(page.Locator("canvas[data-drawn]")).ToHaveCountAsync(1);
             problems.ShouldBeEmpty();
         });

@@ -227,6 +227,8 @@ public sealed class DemoScenes(ApiClient api, DemoData data, int seed, string te
         }
         for (var i = 0; i < shipments.Count; i++)
             await MoveAsync(shipments[i].GetProperty("id").GetGuid(), targets[i], i, cancellationToken);
+        // A scan of a parcel the warehouse has not dispatched yet (a typo in the waybill): kept as unmatched tracking.
+        await TrackAsync($"{Carrier}-UNKNOWN-{seed}", "InTransit", $"seed-{seed}-unmatched", null, cancellationToken);
     }
 
     private async Task MoveAsync(Guid id, string target, int index, CancellationToken cancellationToken)
