@@ -166,12 +166,13 @@ var badEvery = new Option<int>("--bad-every") { Description = "Every n-th row ha
 var run = new Option<string>("--run") { Description = "Name of this run; orders carry it in their references", DefaultValueFactory = _ => DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) };
 var twice = new Option<bool>("--twice") { Description = "Import the same file a second time and check that nothing is added" };
 var keep = new Option<bool>("--keep") { Description = "Keep the generated file" };
-var importBench = new Command("import", "Time the import of a generated CSV of orders") { importLines, badEvery, run, twice, keep };
+var untilConfirmed = new Option<bool>("--until-confirmed") { Description = "After the first import, also time until no order is Pending any more" };
+var importBench = new Command("import", "Time the import of a generated CSV of orders") { importLines, badEvery, run, twice, keep, untilConfirmed };
 importBench.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
     return await Run(() => ImportBenchmark.RunAsync(api, new ImportBenchmark.Options(result.GetValue(importLines), result.GetValue(badEvery),
-        result.GetValue(run)!, result.GetValue(twice), result.GetValue(keep)), cancellationToken));
+        result.GetValue(run)!, result.GetValue(twice), result.GetValue(keep), result.GetValue(untilConfirmed)), cancellationToken));
 });
 
 // bench search
@@ -222,7 +223,28 @@ financeBench.SetAction(async (result, cancellationToken) =>
     return await Run(() => FinanceBenchmark.RunAsync(api, new FinanceBenchmark.Options(result.GetValue(financeLines), result.GetValue(financeRequests),
         result.GetValue(financeWarmup), !result.GetValue(financeNoSeed)), cancellationToken));
 });
-root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench, financeBench });
+// bench flow
+var flowRate = new Option<int>("--rate") { Description = "Orders per second of the paced phase", DefaultValueFactory = _ => 200 };
+var flowSeconds = new Option<int>("--seconds") { Description = "Length of the paced phase in seconds", DefaultValueFactory = _ => 60 };
+var flowBurst = new Option<int>("--burst") { Description = "Orders of the burst phase", DefaultValueFactory = _ => 10_000 };
+var flowConnections = new Option<int>("--connections") { Description = "Connections of the burst and the wide closed loop", DefaultValueFactory = _ => 32 };
+var flowClosedSeconds = new Option<int>("--closed-seconds") { Description = "Length of each closed loop in seconds", DefaultValueFactory = _ => 10 };
+var flowPhases = new Option<string>("--phases") { Description = "Comma-separated: closed, paced, burst", DefaultValueFactory = _ => "closed,paced,burst" };
+var flowData = new Option<string?>("--data") { Description = "The AppHost's data folder, to read the services' process ids (CPU time per order)" };
+var flowWarmup = new Option<int>("--warmup") { Description = "Orders placed and confirmed before anything is measured", DefaultValueFactory = _ => 2_000 };
+var flowBare = new Option<string?>("--bare") { Description = "The bare endpoint's dll (default: bench/Tessera.Bench.BareWrite's Release build)" };
+var flowBench = new Command("flow", "Place orders through the public API (closed loops, a paced rate, a burst): placement and Pending → Confirmed latency, " +
+                                    "confirmed/s and CPU per order per process, beside a bare single-hop endpoint")
+    { flowRate, flowSeconds, flowBurst, flowConnections, flowClosedSeconds, flowPhases, flowData, flowBare, flowWarmup, run };
+flowBench.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    var phases = result.GetValue(flowPhases)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    var options = new FlowBenchmark.Options(result.GetValue(flowRate), result.GetValue(flowSeconds), result.GetValue(flowBurst), result.GetValue(flowConnections),
+        result.GetValue(flowClosedSeconds), phases, result.GetValue(flowData), result.GetValue(flowBare), result.GetValue(run)!, result.GetValue(flowWarmup));
+    return await Run(() => FlowBenchmark.RunAsync(api, new Uri(result.GetValue(url)!), options, cancellationToken));
+});
+root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench, financeBench, flowBench });
 
 // orders import
 var importFile = new Argument<FileInfo>("file") { Description = "The CSV file (docs/import.md)" };

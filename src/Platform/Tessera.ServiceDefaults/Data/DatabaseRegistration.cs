@@ -60,12 +60,15 @@ public static class DatabaseRegistration
         // One gate for every database of the process: writes to two of them never nest, so sharing it is safe.
         builder.Services.TryAddSingleton(new WriteGate());
         builder.Services.TryAddSingleton<SqlitePragmas>();
+        // The options are built once per process, not once per unit of work: every inbox group, feed page and request
+        // creates a context, and rebuilding its options (and the connection string, with its folder check) each time
+        // was a measurable share of a busy service's CPU.
         builder.Services.AddDbContext<TContext>((sp, options) =>
         {
             options.UseSqlite(ConnectionString(sp, fileName));
             options.AddInterceptors(sp.GetRequiredService<SqlitePragmas>());
             options.AddInterceptors(sp.GetServices<IInterceptor>());
-        });
+        }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck<TContext>>(healthCheck, tags: ["ready"]);
         return builder;
     }
