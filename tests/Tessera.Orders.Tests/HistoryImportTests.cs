@@ -62,10 +62,10 @@ public sealed class HistoryImportTests(OrdersFactory factory) : IClassFixture<Or
             p => p!.Items.Count == 1, "the cancelled historic order in the search");
         byStatus!.Items[0].Status.ShouldBe(OrderStatus.Cancelled);
 
-        // History reserves nothing and requests no shipment: no OrderPlaced, only OrderImportedAsHistory. The live one is placed.
+        // History reserves nothing and requests no shipment: no OrderPlaced, only HistoricOrderImported. The live one is placed.
         var events = await factory.QueryAsync(null, db => db.Set<OutboxMessage>()
             .Where(m => m.AggregateId == completed.Id.ToString() || m.AggregateId == byStatus.Items[0].Id.ToString()).Select(m => m.Type).ToListAsync());
-        events.ShouldBe(["OrderImportedAsHistory", "OrderImportedAsHistory"]);
+        events.ShouldBe(["HistoricOrderImported", "HistoricOrderImported"]);
         var live = await Poll.UntilAsync(() => Client.GetFromJsonAsync<OrderSearchPageDto>($"/api/orders/search?q={open}", TesseraJson.Options),
             p => p!.Items.Count == 1, "the live order");
         (await factory.QueryAsync(null, db => db.Set<OutboxMessage>().Where(m => m.AggregateId == live!.Items[0].Id.ToString()).Select(m => m.Type).ToListAsync()))

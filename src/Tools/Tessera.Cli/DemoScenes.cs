@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -389,6 +390,18 @@ public static class Poll
             if (DateTime.UtcNow > deadline)
                 throw new ApiException(HttpStatusCode.GatewayTimeout, $"Gave up waiting for {what} after {seconds} s.");
             await Task.Delay(250, cancellationToken);
+        }
+    }
+
+    /// <summary>Waits until a condition holds, with a timeout (the benchmarks).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken cancellationToken, TimeSpan? interval = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"Gave up waiting after {timeout.TotalSeconds:0} s.");
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 }

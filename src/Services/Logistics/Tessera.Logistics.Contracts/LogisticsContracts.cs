@@ -162,7 +162,18 @@ public sealed record ShipmentBatchItemDto(Guid Id, string? Number, bool Succeede
 /// <summary>A bulk action over many shipments (pick, pack or dispatch): each shipment on its own, refusals named.</summary>
 public sealed record ShipmentBatchResultDto(string Action, IReadOnlyList<ShipmentBatchItemDto> Items)
 {
-    public int Succeeded => Items.Count(i => i.Succeeded);
+    // A loop rather than LINQ: contracts reference nothing but the base library.
+    public int Succeeded
+    {
+        get
+        {
+            var succeeded = 0;
+            foreach (var item in Items)
+                if (item.Succeeded)
+                    succeeded++;
+            return succeeded;
+        }
+    }
 
-    public int Failed => Items.Count(i => !i.Succeeded);
+    public int Failed => Items.Count - Succeeded;
 }

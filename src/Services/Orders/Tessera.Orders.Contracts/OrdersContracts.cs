@@ -291,7 +291,7 @@ public sealed record OrderLineChangeRejected(Guid OrderId, long Number, Guid Cha
 /// An order was imported as history: it reached its final status (Completed, Cancelled, Returned…) in another system
 /// at ClosedAt. Nothing is reserved or shipped for it; search and reports count it. Carries no personal data.
 /// </summary>
-public sealed record OrderImportedAsHistory(
+public sealed record HistoricOrderImported(
     Guid OrderId, long Number, string Channel, OrderStatus Status, DateTimeOffset PlacedAt, DateTimeOffset ClosedAt, string Currency, decimal Total,
     IReadOnlyList<OrderedLine> Lines, IReadOnlyList<PaymentRecordDto> Payments);
 
@@ -344,7 +344,18 @@ public sealed record BulkItemResultDto(Guid Id, bool Succeeded, string? Title = 
 
 public sealed record BulkResultDto(IReadOnlyList<BulkItemResultDto> Items)
 {
-    public int Succeeded => Items.Count(i => i.Succeeded);
+    // A loop rather than LINQ: contracts reference nothing but the base library.
+    public int Succeeded
+    {
+        get
+        {
+            var succeeded = 0;
+            foreach (var item in Items)
+                if (item.Succeeded)
+                    succeeded++;
+            return succeeded;
+        }
+    }
 
-    public int Failed => Items.Count(i => !i.Succeeded);
+    public int Failed => Items.Count - Succeeded;
 }

@@ -64,7 +64,7 @@ public static class OrdersModule
                 .Handle<OrderDispatched, ProjectOrderToSearch>()
                 .Handle<OrderCompleted, ProjectOrderToSearch>()
                 .Handle<OrderReturned, ProjectOrderToSearch>()
-                .Handle<OrderImportedAsHistory, ProjectOrderToSearch>())
+                .Handle<HistoricOrderImported, ProjectOrderToSearch>())
             .Subscribe("catalog", s => s
                 .Handle<ProductCreated, RememberProduct>()
                 .Handle<ProductChanged, RememberProduct>()));

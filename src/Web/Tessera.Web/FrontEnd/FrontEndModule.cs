@@ -96,6 +96,11 @@ public static class FrontEndModule
         services.AddFormatting();
         services.AddSystemHealth();
         services.AddLocalization();
+        // Texts come from resources now and are written through the encoder: let it keep letters of every script
+        // as they are (Vietnamese, the dash) instead of turning each into a character reference. Markup characters
+        // (<, >, &, quotes) are still encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddSingleton<Languages>();
         services.AddSingleton<MessageTranslator>();
         services.AddScoped<Documents.DocumentComposer>();

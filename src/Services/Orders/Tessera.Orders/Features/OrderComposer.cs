@@ -184,7 +184,7 @@ public sealed class OrderComposer(OrdersDbContext db, OrderPrivacy protection)
         return order;
     }
 
-    public static OrderImportedAsHistory ImportedAsHistory(Order order) => new(order.Id, order.Number, order.Channel, order.Status, order.PlacedAt,
+    public static HistoricOrderImported ImportedAsHistory(Order order) => new(order.Id, order.Number, order.Channel, order.Status, order.PlacedAt,
         order.ClosedAt ?? order.PlacedAt, order.Currency, order.Total, order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(),
         OrderPayments.Read(order.Payments));
 
