@@ -54,6 +54,27 @@ public sealed class CustomerTests(OrdersFactory factory) : IClassFixture<OrdersF
     }
 
     [Fact]
+    public async Task The_answer_kept_for_an_idempotency_key_is_encrypted_and_a_retry_gets_it_back_whole()
+    {
+        var key = Guid.NewGuid().ToString();
+        var request = new { name = "Phạm Minh Khôi", phone = "0987 111 222", email = "khoi@example.vn" };
+        var first = await Client.PostJsonAsync("/api/orders/customers", request, key);
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, await first.Content.ReadAsStringAsync());
+
+        var kept = await factory.QueryAsync(null, db => db.IdempotencyRecords.IgnoreQueryFilters().AsNoTracking()
+            .SingleAsync(r => r.Scope == "orders.customers.create" && r.Key == key));
+        kept.ResponseBody.ShouldStartWith("pd1.");
+        kept.ResponseBody.ShouldNotContain("Khôi");
+        kept.ResponseBody.ShouldNotContain("0987");
+
+        var retry = await Client.PostJsonAsync("/api/orders/customers", request, key);
+        retry.StatusCode.ShouldBe(HttpStatusCode.Created);
+        retry.Headers.GetValues("Idempotent-Replayed").ShouldBe(["true"]);
+        var (created, replayed) = (await first.ReadAsync<CustomerDetailsDto>(), await retry.ReadAsync<CustomerDetailsDto>());
+        (replayed.Id, replayed.Name, replayed.Phone).ShouldBe((created.Id, "Phạm Minh Khôi", created.Phone));
+    }
+
+    [Fact]
     public async Task Orders_attach_to_the_customer_of_their_phone_or_a_new_one_and_the_history_and_lifetime_value_follow()
     {
         var tea = factory.Catalog.Add("Green tea");

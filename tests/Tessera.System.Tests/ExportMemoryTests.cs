@@ -46,11 +46,13 @@ public sealed class ExportFixture : IAsyncLifetime
         var done = await Poll.UntilAsync(async () => (await Admin.GetFromJsonAsync<OrderImportDto>($"/api/orders/imports/{import.Id}", TesseraJson.Options))!,
             i => i.Finished, "the import of 100,000 orders", TimeSpan.FromMinutes(15));
         done.AcceptedOrders.ShouldBe(Orders, done.Error);
-        // The search model (what an export reads) follows the orders service's own events.
-        await Poll.UntilAsync(async () => (await Admin.GetFromJsonAsync<JsonElement>("/api/orders/messaging/status"))
-                .GetProperty("subscriptions").EnumerateArray().Where(s => s.GetProperty("producer").GetString() == "orders")
-                .All(s => s.GetProperty("checkpoint").GetInt64() >= s.GetProperty("head").GetInt64()),
-            caught => caught, "the search model to follow the import", TimeSpan.FromMinutes(15));
+        // The search model (what an export reads) follows the orders service's own events: the feed has read them up
+        // to the outbox's head, and the inbox has handled all it staged (a big backlog is staged before it is handled).
+        await Poll.UntilAsync(async () => await Admin.GetFromJsonAsync<JsonElement>("/api/orders/messaging/status"),
+            status => status.GetProperty("pending").GetInt32() == 0 && status.GetProperty("subscriptions").EnumerateArray()
+                .Where(s => s.GetProperty("producer").GetString() == "orders")
+                .All(s => s.GetProperty("checkpoint").GetInt64() >= status.GetProperty("outboxHead").GetInt64()),
+            "the search model to follow the import", TimeSpan.FromMinutes(15));
         ImportTime = clock.Elapsed;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
 using Tessera.Orders.Contracts;
@@ -53,7 +54,10 @@ public sealed partial class ReadmeTourAsWrittenTests(SystemFixture fixture, ITes
         text.ShouldContain("\"status\":\"Completed\"");
         text.ShouldContain("TOUR-HIST-1");
         text.ShouldContain("Nguyen Van An");
-        File.ReadAllText(Path.Combine(work.Path, "cancelled.csv")).ShouldStartWith("\uFEFFnumber,placed_at,status");
+        // A byte order mark first, so that a spreadsheet reads the Vietnamese names as UTF-8 (ReadAllText would drop it).
+        var exported = File.ReadAllBytes(Path.Combine(work.Path, "cancelled.csv"));
+        exported.Take(3).ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF });
+        Encoding.UTF8.GetString(exported, 3, exported.Length - 3).ShouldStartWith("number,placed_at,status");
         var cityOnly = await fixture.Api.Client.GetFromJsonAsync<OrderSearchPageDto>("/api/orders/search?q=TOUR-SHP-1002", TesseraJson.Options);
         var order = await fixture.Api.OrderAsync(cityOnly!.Items.Single().Id);
         (order.Shipping!.Address!.Line1, order.Shipping.Address.City).ShouldBe((null, "Đà Lạt"));
