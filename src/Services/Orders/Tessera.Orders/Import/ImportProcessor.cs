@@ -37,6 +37,15 @@ public sealed class ImportOptions
 /// transaction with the orders, their OrderPlaced events, the rejected rows and the progress. An order whose
 /// channel and external reference already exist is skipped, so the same file imported again adds nothing.
 /// </summary>
+/// <summary>The rules of an order imported as history (its payments), as a validator the processor runs beside the order's own.</summary>
+internal static class HistoryRules
+{
+    private static readonly HistoryValidator Validator = new();
+
+    public static Task<FluentValidation.Results.ValidationResult> ValidateAsync(HistoryInput history, CancellationToken cancellationToken) =>
+        Validator.ValidateAsync(history, cancellationToken);
+}
+
 public sealed class ImportProcessor(
     IServiceScopeFactory scopes,
     ImportFileStore files,
@@ -124,6 +133,9 @@ public sealed class ImportProcessor(
         public IServiceProvider Services => scope.ServiceProvider;
         public List<ImportedOrder> Orders { get; } = orders;
         public List<Domain.Order> Placed { get; init; } = [];
+
+        /// <summary>The plain customer name of each placed order, for the name index of customers created for them.</summary>
+        public List<string> Names { get; init; } = [];
         public int AcceptedRows { get; init; }
         public int SkippedRows { get; init; }
 
@@ -158,6 +170,10 @@ public sealed class ImportProcessor(
                 var result = await validator.ValidateAsync(order.Request!, cancellationToken);
                 foreach (var (field, messages) in result.ToProblemErrors())
                     Report(order, field, messages);
+                if (order.History is { } history)
+                    foreach (var (field, messages) in (await HistoryRules.ValidateAsync(history, cancellationToken)).ToProblemErrors())
+                        foreach (var message in messages)
+                            order.Problems.Add((order.Rows[0].Number, $"{(field.StartsWith("payments", StringComparison.Ordinal) ? "payments" : "status")}: {message}"));
             }
 
             var valid = batch.Where(o => o.Problems.Count == 0).ToList();
@@ -188,7 +204,9 @@ public sealed class ImportProcessor(
             var now = clock.GetUtcNow();
             return new PreparedBatch(scope, batch)
             {
-                Placed = fresh.Select(c => composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now)).ToList(),
+                Placed = fresh.Select(c => composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now,
+                    c.Order.History)).ToList(),
+                Names = fresh.Select(c => c.Order.Request!.Customer?.Name ?? "").ToList(),
                 AcceptedRows = fresh.Sum(c => c.Order.Rows.Count),
                 SkippedRows = composed.Where(c => existing.Contains((c.Order.Channel, c.Order.ExternalRef))).Sum(c => c.Order.Rows.Count),
             };
@@ -212,10 +230,17 @@ public sealed class ImportProcessor(
         await prepared.Services.GetRequiredService<ProductDirectory>().RememberFetchedAsync(cancellationToken);
         var number = placed.Count == 0 ? 0 : await OrderNumbers.ReserveAsync(db, placed.Count, cancellationToken);
         foreach (var order in placed)
-        {
             order.Number = number++;
+        // Inside the write transaction: two orders of one new customer, in this batch or the one before, make one customer.
+        await prepared.Services.GetRequiredService<Customers.CustomerDirectory>().AttachAsync(placed, prepared.Names, clock.GetUtcNow(), cancellationToken);
+        foreach (var order in placed)
+        {
             db.Orders.Add(order);
-            outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
+            // History reserves nothing and requests no shipment: only the search and reports hear of it.
+            if (order.Historic)
+                outbox.Publish(OrderComposer.ImportedAsHistory(order), order.Id.ToString());
+            else
+                outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
         }
         tracked.AcceptedOrders += placed.Count;
         tracked.AcceptedRows += prepared.AcceptedRows;
