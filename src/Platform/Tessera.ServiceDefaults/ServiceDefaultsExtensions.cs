@@ -19,6 +19,7 @@ using Tessera.ServiceDefaults.Idempotency;
 using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.OpenApi;
 using Tessera.ServiceDefaults.Security;
+using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.ServiceDefaults;
@@ -38,6 +39,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.PostConfigure<TesseraOptions>(o => o.ServiceName = serviceName);
 
         builder.AddJsonLogging();
+        builder.AddTesseraTelemetry(serviceName);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddHostedService<ParentProcessWatcher>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -116,6 +118,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every service runs, in order.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseMetricsEndpoint(app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceName);
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
@@ -166,6 +169,8 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth })
             .AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
+        var api = "/api/" + app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceName;
+        app.MapOperationsTelemetry(api);
         return app;
     }
 
@@ -177,6 +182,10 @@ public static class ServiceDefaultsExtensions
         {
             service = options.ServiceName,
             status = report.Status.ToString(),
+            version = BuildInfo.Version,
+            startedAt = BuildInfo.StartedAt,
+            uptimeSeconds = (long)BuildInfo.Uptime.TotalSeconds,
+            pid = Environment.ProcessId,
             checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
         });
     }

@@ -6,6 +6,7 @@ using Tessera.Web.Data;
 using Tessera.Web.FrontEnd;
 using Tessera.Web.Gateway;
 using Tessera.Web.Identity;
+using Tessera.Web.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("web");
@@ -27,6 +28,7 @@ app.UseFrontEnd();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 IdentityEndpoints.Map(app);
+app.MapOperationsApi();
 app.MapGateway();
 app.MapFrontEnd();
 

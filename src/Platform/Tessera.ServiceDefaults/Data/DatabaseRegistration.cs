@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tessera.ServiceDefaults.Hosting;
+using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.ServiceDefaults.Data;
@@ -132,6 +133,7 @@ internal sealed class IdempotencyKeyCleanup<TContext>(IServiceScopeFactory scope
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
         do
         {
+            var run = TesseraTelemetry.Job("idempotency-cleanup");
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
@@ -142,9 +144,11 @@ internal sealed class IdempotencyKeyCleanup<TContext>(IServiceScopeFactory scope
                 await tx.CommitAsync(stoppingToken);
                 if (removed > 0)
                     logger.LogInformation("Removed {Count} expired idempotency keys", removed);
+                run.Succeeded();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                run.Failed();
                 logger.LogWarning(ex, "Idempotency key cleanup failed; will retry");
             }
         }
