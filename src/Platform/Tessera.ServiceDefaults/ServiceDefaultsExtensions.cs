@@ -13,6 +13,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Data.Backup;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Idempotency;
@@ -171,6 +172,8 @@ public static class ServiceDefaultsExtensions
         app.MapOpenApi().AllowAnonymous();
         var api = "/api/" + app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceName;
         app.MapOperationsTelemetry(api);
+        if (app.Services.GetService<DatabaseSnapshots>() is not null)
+            app.MapBackupEndpoints(api);
         return app;
     }
 

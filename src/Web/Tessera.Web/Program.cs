@@ -18,6 +18,7 @@ builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
 builder.AddWebAuthentication();
 builder.AddGateway();
 builder.AddFrontEnd();
+builder.AddOperations();
 
 var app = builder.Build();
 app.UseSecurityHeaders();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Data.Backup;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
@@ -71,6 +72,8 @@ public static class DatabaseRegistration
             options.AddInterceptors(sp.GetServices<IInterceptor>());
         }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck<TContext>>(healthCheck, tags: ["ready"]);
+        builder.Services.AddSingleton(new BackupSource(sp => ConnectionString(sp, fileName)));
+        builder.Services.TryAddSingleton<DatabaseSnapshots>();
         return builder;
     }
 
