@@ -34,7 +34,7 @@ public sealed class InventoryLedgerTests(BrowserFixture fixture)
             await page.GetByLabel("To warehouse").SelectOptionAsync(to);
             await page.GetByLabel("SKU").FillAsync(sku);
             await page.GetByLabel("SKU").PressAsync("Tab");
-            await Assertions.Expect(page.GetByText("Oolong tea 200g")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText("Oolong tea 200g", new() { Exact = true })).ToBeVisibleAsync();
             await page.GetByLabel("Quantity").FillAsync("6");
             await page.GetByTestId("create-transfer").ClickAsync();
 

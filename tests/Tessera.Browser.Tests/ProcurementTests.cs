@@ -89,7 +89,7 @@ public sealed class ProcurementTests(BrowserFixture fixture)
             await page.GetByLabel("Deliver to warehouse").SelectOptionAsync(warehouse);
             await page.GetByLabel("SKU").FillAsync(sku);
             await page.GetByLabel("SKU").PressAsync("Tab");
-            await Assertions.Expect(page.GetByText("Arabica beans 1kg")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText("Arabica beans 1kg", new() { Exact = true })).ToBeVisibleAsync();
             await page.GetByLabel("Quantity").FillAsync("12");
             await page.GetByLabel("Tax %").FillAsync("10");
             await page.GetByTestId("save-purchase-order").ClickAsync();

@@ -23,7 +23,12 @@ public sealed class SystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Every service keeps its recent spans, so that a test can follow one trace across them (TelemetryTests).
-        System = await RunningSystem.StartAsync(new Dictionary<string, string> { ["Tessera__Telemetry__KeepSpans"] = "20000" });
+        System = await RunningSystem.StartAsync(new Dictionary<string, string>
+        {
+            ["Tessera__Telemetry__KeepSpans"] = "20000",
+            // Every client of the tests signs in from 127.0.0.1: the CLI's commands, simulated users, pages.
+            ["Tessera__RateLimit__SignInPerMinute"] = "1000",
+        });
         Admin = await System.SignInAsync();
         Api = new Api(Admin);
     }
