@@ -242,8 +242,21 @@ public sealed record DailyOrdersDto(DateOnly Date, int Orders, IReadOnlyList<Mon
 
 public sealed record OrderedLine(int LineNo, string Sku, decimal Quantity);
 
-/// <summary>A customer placed an order; inventory reserves it. Carries no personal data.</summary>
-public sealed record OrderPlaced(Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt, string? PreferredWarehouse = null);
+/// <summary>
+/// What a line of an order costs, as the server priced it (see <see cref="OrderLineDto"/>): for reporting, which needs
+/// the money of an order without asking the orders API for each one.
+/// </summary>
+public sealed record PricedOrderLine(int LineNo, decimal UnitPrice, decimal Discount, decimal AllocatedDiscount, decimal TaxAmount, decimal LineTotal);
+
+/// <summary>
+/// A customer placed an order; inventory reserves it. Carries no personal data: CustomerReference is the customer's id
+/// in another system (not personal data, like the order's own), Province the region of the shipping address only.
+/// Currency, Totals and Prices (per line) were added for reporting; an older event has none of them.
+/// </summary>
+public sealed record OrderPlaced(
+    Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt, string? PreferredWarehouse = null,
+    string? Currency = null, TotalsDto? Totals = null, IReadOnlyList<PricedOrderLine>? Prices = null, string? CustomerReference = null,
+    string? Province = null);
 
 /// <summary>Every line of the order is reserved.</summary>
 public sealed record OrderConfirmed(Guid OrderId, long Number);
@@ -262,8 +275,9 @@ public sealed record LineChangeDto(Guid ChangeId, IReadOnlyList<OrderedLine> Lin
 /// </summary>
 public sealed record OrderChanged(Guid OrderId, long Number, long Version, IReadOnlyList<string> Fields, LineChangeDto? LineChange);
 
-/// <summary>A proposed line change was applied: the order's lines are now these.</summary>
-public sealed record OrderLinesChanged(Guid OrderId, long Number, Guid ChangeId, IReadOnlyList<OrderedLine> Lines);
+/// <summary>A proposed line change was applied: the order's lines are now these, and its totals and line prices these.</summary>
+public sealed record OrderLinesChanged(
+    Guid OrderId, long Number, Guid ChangeId, IReadOnlyList<OrderedLine> Lines, TotalsDto? Totals = null, IReadOnlyList<PricedOrderLine>? Prices = null);
 
 /// <summary>A proposed line change was refused (not enough stock); the order's lines stayed as they were.</summary>
 public sealed record OrderLineChangeRejected(Guid OrderId, long Number, Guid ChangeId, string Reason);
@@ -283,11 +297,12 @@ public sealed record RequestedShipmentDto(string Warehouse, IReadOnlyList<Ordere
 /// <summary>
 /// The fulfilment process asks logistics for the order's shipments, one per warehouse the stock is reserved in.
 /// RequestId identifies this request: a later request for the same order (its lines changed before dispatch)
-/// supersedes it, and logistics cancels the shipments of the older request that have not left.
+/// supersedes it, and logistics cancels the shipments of the older request that have not left. DispatchDueAt is when
+/// the order should have left by its service level (the first request's deadline; a later request keeps it).
 /// </summary>
 public sealed record ShipmentsRequested(
     Guid OrderId, long Number, Guid RequestId, IReadOnlyList<RequestedShipmentDto> Shipments, string? ServiceLevel, DateOnly? RequestedDeliveryDate,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt, DateTimeOffset? DispatchDueAt = null);
 
 /// <summary>Every shipment of the order was delivered: the order is Completed.</summary>
 public sealed record OrderCompleted(Guid OrderId, long Number, DateTimeOffset CompletedAt);

@@ -112,7 +112,7 @@ public static class PlaceOrder
             await products.RememberFetchedAsync(ct);
             var order = composer.Build(request, priced.Value, marketing, attributes, tenantId, await OrderNumbers.NextAsync(db, ct), user.Actor(), clock.GetUtcNow());
             db.Orders.Add(order);
-            outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
+            outbox.Publish(OrderComposer.Placed(order, request.Shipping?.Address?.Province), order.Id.ToString());
             return IdempotentOutcome.Created($"/api/orders/{order.Id}", new OrderCreatedDto(order.Id, order.Number, order.Status));
         }, cancellationToken);
     }

@@ -124,6 +124,9 @@ public sealed class ImportProcessor(
         public IServiceProvider Services => scope.ServiceProvider;
         public List<ImportedOrder> Orders { get; } = orders;
         public List<Domain.Order> Placed { get; init; } = [];
+
+        /// <summary>The province of each placed order's shipping address, for its event (the address itself is stored encrypted).</summary>
+        public Dictionary<Guid, string?> Provinces { get; init; } = [];
         public int AcceptedRows { get; init; }
         public int SkippedRows { get; init; }
 
@@ -186,9 +189,12 @@ public sealed class ImportProcessor(
             // Everything but the numbers is made before taking the write gate: the transaction holds it only to write.
             var fresh = composed.Where(c => !existing.Contains((c.Order.Channel, c.Order.ExternalRef))).ToList();
             var now = clock.GetUtcNow();
+            var built = fresh.Select(c => (Order: composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now),
+                c.Order.Request!.Shipping?.Address?.Province)).ToList();
             return new PreparedBatch(scope, batch)
             {
-                Placed = fresh.Select(c => composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now)).ToList(),
+                Placed = built.Select(b => b.Order).ToList(),
+                Provinces = built.ToDictionary(b => b.Order.Id, b => b.Province),
                 AcceptedRows = fresh.Sum(c => c.Order.Rows.Count),
                 SkippedRows = composed.Where(c => existing.Contains((c.Order.Channel, c.Order.ExternalRef))).Sum(c => c.Order.Rows.Count),
             };
@@ -215,7 +221,7 @@ public sealed class ImportProcessor(
         {
             order.Number = number++;
             db.Orders.Add(order);
-            outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
+            outbox.Publish(OrderComposer.Placed(order, prepared.Provinces.GetValueOrDefault(order.Id)), order.Id.ToString());
         }
         tracked.AcceptedOrders += placed.Count;
         tracked.AcceptedRows += prepared.AcceptedRows;

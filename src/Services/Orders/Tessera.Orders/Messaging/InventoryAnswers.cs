@@ -134,7 +134,8 @@ public sealed class ApplyLineChange(OrdersDbContext db, OrderArchive archive, IO
         order.Reported($"Inventory adjusted the reservation: {(adjustment.Length > 0 ? adjustment : "nothing to move")}", "inventory", now);
         order.Edited($"Lines changed from {before} to {OrderComposer.Describe(order.Lines)}", pending.RequestedBy ?? "unknown", now);
         outbox.Publish(new OrderLinesChanged(order.Id, order.Number, pending.Id,
-            order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList()), order.Id.ToString());
+            order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), OrderComposer.Totals(order), OrderComposer.Prices(order.Lines)),
+            order.Id.ToString());
         if (order.Status == OrderStatus.Confirmed && fulfilment.State is FulfilmentState.Reserved or FulfilmentState.ShipmentRequested)
             process.RequestShipments(order, fulfilment);
         process.Settle(order, fulfilment, context.Producer);

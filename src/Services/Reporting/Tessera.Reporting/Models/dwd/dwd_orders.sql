@@ -1,0 +1,73 @@
+-- layer: dwd
+-- materialized: partitioned
+-- grain: order_id
+-- description: One row per order on the day it was placed (tenant time zone): its channel, currency, latest amounts and its status now. Cancelled and rejected orders stay, flagged.
+-- test: unique(order_id)
+-- test: not_null(order_id, channel, currency, status, grand_total)
+-- test: accepted_values(status: placed, confirmed, rejected, cancelled, dispatched, completed, partially_returned, returned)
+-- test: expression(grand_total >= 0)
+with placed as (
+    select
+        o.business_date, o.order_id, o.occurred_at, o.payload,
+        row_number() over (partition by o.order_id order by o.occurred_at, o.event_id) as first_seen
+    from {{ ref('dwd_order_events') }} o
+    where o.type = 'OrderPlaced' and {{ partition_filter('o.business_date') }}
+),
+amounts as (
+    select order_id, payload
+    from (
+        select o.order_id, o.payload, row_number() over (partition by o.order_id order by o.occurred_at desc, o.event_id desc) as latest
+        from {{ ref('dwd_order_events') }} o
+        where o.type in ('OrderPlaced', 'OrderLinesChanged') and {{ partition_filter('o.business_date') }}
+    ) a
+    where latest = 1
+),
+statuses as (
+    select order_id, type, payload, occurred_at
+    from (
+        select o.order_id, o.type, o.payload, o.occurred_at,
+               row_number() over (partition by o.order_id order by o.occurred_at desc, o.event_id desc) as latest
+        from {{ ref('dwd_order_events') }} o
+        where o.type in ('OrderConfirmed', 'OrderRejected', 'OrderCancelled', 'OrderDispatched', 'OrderCompleted', 'OrderReturned')
+          and {{ partition_filter('o.business_date') }}
+    ) s
+    where latest = 1
+),
+quantities as (
+    select order_id, sum({{ item('l', 'quantity', 'decimal') }}) as units, count(*) as line_count
+    from (select order_id, {{ json_array('payload', 'lines', 'lineNo int, sku text, quantity decimal') }} as l from amounts) x
+    group by order_id
+)
+select
+    p.business_date,
+    p.order_id,
+    {{ json_value('p.payload', 'number', 'bigint') }} as order_number,
+    {{ json_text('p.payload', 'channel') }} as channel,
+    coalesce({{ json_text('a.payload', 'currency') }}, {{ json_text('p.payload', 'currency') }}, 'VND') as currency,
+    {{ json_value('p.payload', 'placedAt', 'timestamp') }} as placed_at,
+    {{ json_text('p.payload', 'customerReference') }} as customer_ref,
+    {{ json_text('p.payload', 'province') }} as province,
+    {{ json_text('p.payload', 'preferredWarehouse') }} as preferred_warehouse,
+    case s.type
+        when 'OrderConfirmed' then 'confirmed'
+        when 'OrderRejected' then 'rejected'
+        when 'OrderCancelled' then 'cancelled'
+        when 'OrderDispatched' then 'dispatched'
+        when 'OrderCompleted' then 'completed'
+        when 'OrderReturned' then case when {{ json_text('s.payload', 'fully') }} = 'true' then 'returned' else 'partially_returned' end
+        else 'placed'
+    end as status,
+    coalesce(s.type = 'OrderCancelled', false) as is_cancelled,
+    coalesce(s.type = 'OrderRejected', false) as is_rejected,
+    coalesce({{ json_value('a.payload', 'totals.subtotal', 'decimal') }}, 0) as subtotal,
+    coalesce({{ json_value('a.payload', 'totals.discountTotal', 'decimal') }}, 0) as discount_total,
+    coalesce({{ json_value('a.payload', 'totals.taxTotal', 'decimal') }}, 0) as tax_total,
+    coalesce({{ json_value('a.payload', 'totals.shippingFee', 'decimal') }}, 0) as shipping_fee,
+    coalesce({{ json_value('a.payload', 'totals.grandTotal', 'decimal') }}, 0) as grand_total,
+    coalesce(q.line_count, 0) as line_count,
+    coalesce(q.units, 0) as units
+from placed p
+join amounts a on a.order_id = p.order_id
+left join statuses s on s.order_id = p.order_id
+left join quantities q on q.order_id = p.order_id
+where p.first_seen = 1
