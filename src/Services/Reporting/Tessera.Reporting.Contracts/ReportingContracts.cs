@@ -66,6 +66,9 @@ public sealed record ModelDto(
 
 public sealed record LineageEdgeDto(string From, string To);
 
+/// <summary>One business-date partition of a model as last written: rows, checksum (rows:sum of row hashes), the run that wrote it and when.</summary>
+public sealed record PartitionDto(DateOnly Date, long Rows, string Checksum, Guid RunId, DateTimeOffset WrittenAt);
+
 /// <summary>The DAG: every model and source with its layer, and an edge from each reference to the model that reads it.</summary>
 public sealed record LineageDto(IReadOnlyList<LineageNodeDto> Nodes, IReadOnlyList<LineageEdgeDto> Edges);
 

@@ -28,6 +28,8 @@ public static class ModelsApi
         models.MapGet("/", List).WithName("ListModels").WithSummary("Every model in DAG order with its layer, materialization, grain, refs, downstream and tests.");
         models.MapGet("/lineage", Lineage).WithName("GetLineage").WithSummary("The DAG: models and ODS sources, and an edge from each ref to the model reading it.");
         models.MapGet("/{name}", Get).WithName("GetModel");
+        models.MapGet("/{name}/partitions", Partitions).WithName("ListPartitions")
+            .WithSummary("The partitions of a partitioned model from..to: rows, checksum, and the run that last wrote each.");
         models.MapPost("/", Create).RequireRoles(Roles.Finance).WithName("CreateModel")
             .WithSummary("Add a model of the tenant's own (SQL with the same header as the shipped files); it runs with the next run that includes it.")
             .Produces<ModelDto>(StatusCodes.Status201Created);
@@ -56,6 +58,24 @@ public static class ModelsApi
             ETags.Set(response, own.Version);
         var built = await Metrics.BuiltAsync(warehouses, tenant.TenantId!, cancellationToken);
         return TypedResults.Ok(ToDto(graph, graph[name], built.GetValueOrDefault(name)?.BuiltAt));
+    }
+
+    private static async Task<IResult> Partitions(string name, DateOnly? from, DateOnly? to, ITenantContext tenant, ModelCatalog catalog,
+        TenantWarehouses warehouses, CancellationToken cancellationToken)
+    {
+        var graph = await catalog.GraphAsync(tenant.TenantId!, cancellationToken);
+        if (!graph.Contains(name))
+            return Problems.NotFound("Model", name);
+        var dialect = DuckDbDialect.Instance;
+        using var connection = warehouses.Open(tenant.TenantId!);
+        var rows = await connection.RowsAsync($"""
+            SELECT business_date, row_count, checksum, run_id, written_at FROM {WarehouseSchema.Partitions}
+            WHERE model = {Sql.Literal(name)}
+              AND business_date BETWEEN {dialect.DateLiteral(from ?? DateOnly.MinValue)} AND {dialect.DateLiteral(to ?? DateOnly.MaxValue)}
+            ORDER BY business_date
+            """, cancellationToken);
+        return TypedResults.Ok(rows.Select(r => new PartitionDto((DateOnly)r["business_date"]!, Convert.ToInt64(r["row_count"], System.Globalization.CultureInfo.InvariantCulture),
+            (string)r["checksum"]!, (Guid)r["run_id"]!, Runs.RunQueue.ToOffset(r["written_at"]))).ToList());
     }
 
     private static async Task<Ok<LineageDto>> Lineage(ITenantContext tenant, ModelCatalog catalog, CancellationToken cancellationToken)
@@ -190,6 +210,20 @@ public static class ModelsApi
         using var connection = warehouses.Open(tenant);
         if (await SandboxCheck.RefusalAsync(connection, rendered, cancellationToken) is { } refusal)
             return new Checked(null, Problems.Validation("sql", refusal));
+        foreach (var test in model.Tests)
+        {
+            string testSql;
+            try
+            {
+                testSql = DataTests.CountSql(model, test, "TRUE", context);
+            }
+            catch (ModelException ex)
+            {
+                return new Checked(null, Problems.Validation("sql", $"test {test.Name}: {ex.Reason}"));
+            }
+            if (await SandboxCheck.RefusalAsync(connection, testSql, cancellationToken) is { } testRefusal)
+                return new Checked(null, Problems.Validation("sql", $"test {test.Name}: {testRefusal}"));
+        }
         // Binding needs the tables it reads; models not built yet are checked at their first run instead.
         var missing = new List<string>();
         foreach (var reference in model.Refs.Where(graph.Contains))

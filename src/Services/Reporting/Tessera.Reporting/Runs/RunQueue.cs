@@ -16,7 +16,7 @@ public sealed record RunSpec(IReadOnlyList<string> Models, DateOnly? From, DateO
 /// <summary>
 /// Plans and queues runs. Without dates a run covers what late events re-opened, its default day (today, or yesterday
 /// for the daily schedule) and the tenant's lookback before it; with from/to it is a backfill of exactly those dates.
-/// A partitioned model that was never built, or whose SQL changed since it was, is built over its whole history — every
+/// Models the run's models read that were never built join the run. A partitioned model that was never built, or whose SQL changed since it was, is built over its whole history — every
 /// date the ODS has data for — and so is everything downstream of it in the run. Runs of more than a week of dates
 /// batch up to <see cref="BackfillBatchDays"/> consecutive dates per task unless told otherwise.
 /// </summary>
@@ -45,6 +45,18 @@ public sealed class RunQueue(
             : graph.Order.Where(spec.Models.Contains).ToList();
 
         var state = await WarehouseStateAsync(tenant, graph, today, cancellationToken);
+        // A model reads the tables of the models it refs: those never built join the run, before it.
+        var missing = new HashSet<string>(StringComparer.Ordinal);
+        void Need(string model)
+        {
+            foreach (var upstream in graph.Upstream(model).Where(u => !state.Built.ContainsKey(u) && !models.Contains(u)))
+                if (missing.Add(upstream))
+                    Need(upstream);
+        }
+        foreach (var model in models.ToList())
+            Need(model);
+        if (missing.Count > 0)
+            models = graph.Order.Where(m => missing.Contains(m) || models.Contains(m)).ToList();
         List<DateOnly> dates;
         if (spec.From is { } from && spec.To is { } to)
             dates = Enumerable.Range(0, to.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
@@ -59,8 +71,8 @@ public sealed class RunQueue(
         var history = state.Active;
         var stale = models.Where(m => graph[m].IsPartitioned && state.Built.GetValueOrDefault(m) != graph[m].SqlHash).ToList();
         var rebuilt = graph.WithDownstream(stale).Where(models.Contains).ToHashSet();
-        // A cumulative model's partition adds up everything before it: every date after the earliest one re-opened runs too.
-        var later = dates.Count == 0 ? [] : Enumerable.Range(0, Math.Max(0, today.DayNumber - dates.Min().DayNumber + 1)).Select(dates.Min().AddDays).ToList();
+        // A cumulative model's partition adds up everything before it: every later date with data runs too.
+        var later = dates.Count == 0 ? [] : history.Where(d => d > dates.Min()).ToList();
         IReadOnlyList<DateOnly> DatesOf(string m) => rebuilt.Contains(m) ? history.Union(dates).ToList()
             : graph[m].Cumulative ? dates.Union(later).ToList()
             : dates;
