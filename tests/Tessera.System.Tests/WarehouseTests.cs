@@ -126,3 +126,63 @@ public sealed class WarehouseTests(SystemFixture fixture)
         reconciled.Select(r => r.Measure).ShouldContain("count-adjust-out:value");
     }
 }
+
+/// <summary>kill -9 of reporting while events flow in and while a run is under way: nothing lost, nothing twice, the run resumes.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class WarehouseCrashTests(SystemFixture fixture)
+{
+    [Fact]
+    public async Task Killing_reporting_during_ingestion_and_during_a_run_loses_and_doubles_nothing_and_the_run_resumes()
+    {
+        var warehouse = await WarehouseSystem.NewTenantAsync(fixture.System, fixture.Admin, "crash");
+        var client = warehouse.Client;
+        var api = new Api(client);
+        var sku = await api.ProductAsync();
+        var stock = await api.WarehouseAsync();
+        await api.ReceiveAsync(stock, sku, 1000m);
+
+        var placing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+                await api.PlaceAsync(sku, 1m + i % 3);
+        });
+        for (var kill = 0; kill < 2; kill++)
+        {
+            var seen = (await warehouse.OdsAsync()).Sum(s => s.Events);
+            await Poll.UntilAsync(async () => (await warehouse.OdsAsync()).Sum(s => s.Events), n => n > seen, "more events in the ODS", TimeSpan.FromSeconds(60));
+            var pid = await fixture.System.KillServiceAsync("reporting");
+            await fixture.System.WaitUntilRestartedAsync("reporting", pid);
+        }
+        await placing;
+        await warehouse.CaughtUpAsync(TimeSpan.FromSeconds(120));
+
+        // A slow model of the tenant's own holds the run open long enough to kill the service in the middle of it.
+        (await client.PostJsonAsync("/api/reporting/models", new
+        {
+            name = "dws_kill_window",
+            sql = "-- layer: dws\nselect count(*) as n from range(400000000) t(i) where i % 7 = 3",
+        })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var started = await (await client.PostJsonAsync("/api/reporting/runs", new { })).ReadAsync<RunDto>();
+        await Poll.UntilAsync(async () => (await client.GetFromJsonAsync<RunDto>($"/api/reporting/runs/{started.Id}", TesseraJson.Options))!,
+            r => r.Tasks.Any(t => t.Model == "dws_kill_window" && t.Status == "Running") && r.Tasks.Count(t => t.Status == "Succeeded") >= 3,
+            "the run to be under way", TimeSpan.FromSeconds(120));
+        var reporting = await fixture.System.KillServiceAsync("reporting");
+        await fixture.System.WaitUntilRestartedAsync("reporting", reporting);
+
+        var resumed = await warehouse.FinishedAsync(started.Id);
+        resumed.Status.ShouldBe("Succeeded", JsonSerializer.Serialize(resumed.Tasks.Where(t => t.Status != "Succeeded")));
+        resumed.Tasks.Single(t => t.Model == "dws_kill_window").Attempts.ShouldBe(2);
+        var today = WarehouseSystem.Today;
+        var daily = (await client.GetFromJsonAsync<List<DailyOrdersDto>>($"/api/orders/daily?from={today:yyyy-MM-dd}&to={today:yyyy-MM-dd}&timeZone=Asia/Ho_Chi_Minh",
+            TesseraJson.Options))!.Single();
+        var sales = (await warehouse.SalesAsync(today)).Single();
+        (sales.Orders, sales.Gmv).ShouldBe((daily.Orders, daily.Revenue.Single().Amount));
+        await warehouse.CaughtUpAsync();
+
+        // Run again: the same tables.
+        var partitions = await client.GetFromJsonAsync<List<PartitionDto>>("/api/reporting/models/ads_sales_daily/partitions", TesseraJson.Options);
+        (await warehouse.RunAsync(new { from = today, to = today })).Status.ShouldBe("Succeeded");
+        (await client.GetFromJsonAsync<List<PartitionDto>>("/api/reporting/models/ads_sales_daily/partitions", TesseraJson.Options))!
+            .Select(p => (p.Date, p.Checksum)).ShouldBe(partitions!.Select(p => (p.Date, p.Checksum)));
+    }
+}
