@@ -28,6 +28,9 @@ public static class FrontEndModule
         /// <summary>Receiving goods against purchase orders and sending them back: purchasing, and the warehouse people at the door.</summary>
         public const string ReceivePurchases = "procurement.receive";
         public const string Ship = "logistics.ship";
+
+        /// <summary>Running the warehouse's models and adding models of the tenant's own: finance and administrators.</summary>
+        public const string RunReports = "reporting.run";
         public const string Administer = "tenant.admin";
     }
 
@@ -41,6 +44,7 @@ public static class FrontEndModule
             .AddPolicy(Policies.Purchase, p => p.RequireRole(Roles.Admin, Roles.Purchasing))
             .AddPolicy(Policies.ReceivePurchases, p => p.RequireRole(Roles.Admin, Roles.Purchasing, Roles.Warehouse))
             .AddPolicy(Policies.Ship, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
+            .AddPolicy(Policies.RunReports, p => p.RequireRole(Roles.Admin, Roles.Finance))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
         services.AddRazorPages(o =>
@@ -54,6 +58,7 @@ public static class FrontEndModule
             o.Conventions.AuthorizePage("/Orders/New", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Edit", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Attributes", Policies.Administer);
+            o.Conventions.AuthorizePage("/Reports/NewModel", Policies.RunReports);
             o.Conventions.AuthorizePage("/Orders/Alerts", Policies.Sell);
             o.Conventions.AuthorizePage("/Inventory/Receive", Policies.ReceiveStock);
             o.Conventions.AuthorizePage("/Procurement/NewSupplier", Policies.Purchase);
@@ -88,6 +93,7 @@ public static class FrontEndModule
         services.AddServiceClient<OrdersApi>("orders");
         services.AddServiceClient<LogisticsApi>("logistics");
         services.AddServiceClient<ProcurementApi>("procurement");
+        services.AddServiceClient<ReportingApi>("reporting");
         services.AddOrderUploads();
         foreach (var service in OperationsApi.Services)
             services.AddNamedServiceClient(service);
