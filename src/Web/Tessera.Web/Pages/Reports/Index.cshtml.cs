@@ -71,8 +71,8 @@ public sealed class IndexModel(ReportingApi reporting, Formatting fmt, TimeProvi
             sales.Sum("gmv"), orders, valid > 0 ? Math.Round(sales.Sum("gmv") / valid, 0) : null, sales.Sum("netSales"), sales.Sum("returnsValue"), currency,
             sales.BuiltAt, sales.Warnings,
             new ChartSpec("line", labels, ReportCharts.PerDate(channels.Result, dates, "channel", "gmv")),
-            new ChartSpec("bar", topCategories.Select(c => c.Label).ToList(), [new ChartSeries("GMV", topCategories.Select(c => (object)c.Value).ToList())], Horizontal: true),
-            new ChartSpec("bar", topProducts.Select(p => p.Label).ToList(), [new ChartSeries("GMV", topProducts.Select(p => (object)p.Value).ToList())], Horizontal: true),
+            new ChartSpec("bar", topCategories.Select(c => c.Label).ToList(), [new ChartSeries("GMV", topCategories.Select(c => (object?)c.Value).ToList())], Horizontal: true),
+            new ChartSpec("bar", topProducts.Select(p => p.Label).ToList(), [new ChartSeries("GMV", topProducts.Select(p => (object?)p.Value).ToList())], Horizontal: true),
             new ChartSpec("line", labels, [new ChartSeries("Stock value", ReportCharts.Carried(stock.Result, dates, "value"))]),
             new ChartSpec("bar", labels, [
                 new ChartSeries("Hours to dispatch", ReportCharts.Daily(fulfilment.Result, dates, "averageHoursToDispatch")),

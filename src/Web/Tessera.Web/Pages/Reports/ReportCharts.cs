@@ -13,7 +13,7 @@ public sealed record ChartSpec(string Type, IReadOnlyList<string> Labels, IReadO
     });
 }
 
-public sealed record ChartSeries(string Label, IReadOnlyList<object> Data, IReadOnlyList<string>? Colors = null);
+public sealed record ChartSeries(string Label, IReadOnlyList<object?> Data, IReadOnlyList<string>? Colors = null);
 
 /// <summary>Series made from metric rows: one point per date, and totals per group over the range (top categories, products).</summary>
 public static class ReportCharts
@@ -24,18 +24,25 @@ public static class ReportCharts
     /// <summary>One series per value of <paramref name="group"/>, the sum of <paramref name="value"/> per date (0 where a date has no row).</summary>
     public static List<ChartSeries> PerDate(MetricRows metric, IReadOnlyList<string> dates, string group, string value) =>
         metric.Rows.GroupBy(r => MetricRows.Text(r, group)).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ChartSeries(g.Key, dates.Select(d => (object)g.Where(r => MetricRows.Text(r, "date") == d).Sum(r => MetricRows.Number(r, value))).ToList()))
+            .Select(g => new ChartSeries(g.Key, dates.Select(d => (object?)g.Where(r => MetricRows.Text(r, "date") == d).Sum(r => MetricRows.Number(r, value))).ToList()))
             .ToList();
 
-    public static List<object> Daily(MetricRows metric, IReadOnlyList<string> dates, string value) =>
-        dates.Select(d => (object)metric.Rows.Where(r => MetricRows.Text(r, "date") == d).Sum(r => MetricRows.Number(r, value))).ToList();
+    public static List<object?> Daily(MetricRows metric, IReadOnlyList<string> dates, string value) =>
+        dates.Select(d => (object?)metric.Rows.Where(r => MetricRows.Text(r, "date") == d).Sum(r => MetricRows.Number(r, value))).ToList();
 
     /// <summary>A position (stock value): a date without a row keeps the last known value; before the first one there is none.</summary>
-    public static List<object> Carried(MetricRows metric, IReadOnlyList<string> dates, string value)
+    public static List<object?> Carried(MetricRows metric, IReadOnlyList<string> dates, string value)
     {
         var known = metric.Rows.GroupBy(r => MetricRows.Text(r, "date")).ToDictionary(g => g.Key, g => g.Sum(r => MetricRows.Number(r, value)));
-        var last = (decimal?)null;
-        return dates.Select(d => (object?)(last = known.TryGetValue(d, out var v) ? v : last) ?? "").Select(v => v is "" ? null! : v).ToList();
+        var points = new List<object?>();
+        decimal? last = null;
+        foreach (var date in dates)
+        {
+            if (known.TryGetValue(date, out var v))
+                last = v;
+            points.Add(last);
+        }
+        return points;
     }
 
     /// <summary>The largest groups by the sum of <paramref name="value"/> over the range, largest first.</summary>

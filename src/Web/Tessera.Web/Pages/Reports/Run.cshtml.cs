@@ -41,7 +41,7 @@ public sealed class RunModel(ReportingApi reporting) : PageModel
             return null;
         double Seconds(DateTimeOffset at) => Math.Round((at - start).TotalSeconds, 3);
         return new ChartSpec("bar", tasks.Select(t => t.Key).ToList(),
-            [new ChartSeries("Task", tasks.Select(t => (object)new[] { Seconds(t.StartedAt!.Value), Seconds(t.FinishedAt!.Value) }).ToList(),
+            [new ChartSeries("Task", tasks.Select(t => (object?)new[] { Seconds(t.StartedAt!.Value), Seconds(t.FinishedAt!.Value) }).ToList(),
                 tasks.Select(t => t.OnCriticalPath ? "rgba(220, 53, 69, 0.85)" : "rgba(13, 110, 253, 0.5)").ToList())],
             Horizontal: true);
     }
