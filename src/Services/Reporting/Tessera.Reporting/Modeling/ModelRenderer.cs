@@ -9,7 +9,7 @@ public sealed record RenderContext(ISqlDialect Dialect, string TimeZone, DateOnl
 
 /// <summary>
 /// Turns a model's SELECT into the engine's SQL: {{ ref('m') }} and {{ this }} become table names, the partition macros
-/// the task's dates, and the dialect macros (json_text, json_value, json_array, item, local_date, month, add_days,
+/// the task's dates, and the dialect macros (json_text, json_value, json_array, json_struct, item, local_date, month, add_days,
 /// days_between, hours_between, date_series) the engine's functions. Anything else between {{ }} is an error.
 /// </summary>
 public static partial class ModelRenderer
@@ -60,6 +60,9 @@ public static partial class ModelRenderer
             case "json_array":
                 Expect(3);
                 return dialect.JsonArray(a[0], a[1], Fields(a[2], source));
+            case "json_struct":
+                Expect(2);
+                return dialect.JsonStruct(a[0], Fields(a[1], source));
             case "item":
                 Expect(3);
                 return dialect.Item(a[0], a[1], a[2]);

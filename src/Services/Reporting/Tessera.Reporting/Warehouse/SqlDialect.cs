@@ -29,7 +29,13 @@ public interface ISqlDialect
     /// </summary>
     string JsonArray(string document, string path, IReadOnlyList<(string Name, string Type)> fields);
 
-    /// <summary>A field of an element produced by <see cref="JsonArray"/>.</summary>
+    /// <summary>
+    /// A JSON document read once into a value whose fields (dotted names for nested ones) <see cref="Item"/> reads: faster
+    /// than extracting each field from the text on its own when a model reads several.
+    /// </summary>
+    string JsonStruct(string document, IReadOnlyList<(string Name, string Type)> fields);
+
+    /// <summary>A field (dotted for a nested one) of a value made by <see cref="JsonArray"/> or <see cref="JsonStruct"/>.</summary>
     string Item(string element, string field, string type);
 
     /// <summary>The business date of a timestamp in a time zone.</summary>
@@ -77,11 +83,18 @@ public sealed class DuckDbDialect : ISqlDialect
 
     public string JsonArray(string document, string path, IReadOnlyList<(string Name, string Type)> fields)
     {
-        var structure = string.Join(",", fields.Select(f => $"\"{f.Name}\":\"{Type(f.Type)}\""));
-        return $"unnest(from_json({document}->'{JsonPath(path)}', '[{{{structure}}}]'))";
+        return $"unnest(from_json({document}->'{JsonPath(path)}', '[{Structure(fields)}]'))";
     }
 
-    public string Item(string element, string field, string type) => $"{element}.\"{field}\"";
+    public string JsonStruct(string document, IReadOnlyList<(string Name, string Type)> fields) => $"from_json({document}, '{Structure(fields)}')";
+
+    public string Item(string element, string field, string type) => element + string.Concat(field.Split('.').Select(f => $".\"{f}\""));
+
+    /// <summary>The JSON structure from_json reads, nested by the dotted names: {"a":"INTEGER","b":{"c":"VARCHAR"}}.</summary>
+    private string Structure(IEnumerable<(string Name, string Type)> fields) =>
+        "{" + string.Join(",", fields.GroupBy(f => f.Name.Split('.')[0]).Select(g => g.Count() == 1 && !g.First().Name.Contains('.')
+            ? $"\"{Escape(g.Key)}\":\"{Type(g.First().Type)}\""
+            : $"\"{Escape(g.Key)}\":{Structure(g.Select(f => (f.Name[(f.Name.IndexOf('.') + 1)..], f.Type)))}")) + "}";
 
     public string LocalDate(string timestamp, string timeZone) => $"CAST(timezone('{Escape(timeZone)}', {timestamp}) AS DATE)";
 
@@ -133,7 +146,9 @@ public sealed class PostgresDialect : ISqlDialect
     public string JsonArray(string document, string path, IReadOnlyList<(string Name, string Type)> fields) =>
         $"jsonb_array_elements({document} #> '{Path(path)}')";
 
-    public string Item(string element, string field, string type) => $"CAST({element} ->> '{DuckDbDialect.Escape(field)}' AS {Type(type)})";
+    public string JsonStruct(string document, IReadOnlyList<(string Name, string Type)> fields) => document;
+
+    public string Item(string element, string field, string type) => $"CAST({element} #>> '{Path(field)}' AS {Type(type)})";
 
     public string LocalDate(string timestamp, string timeZone) => $"CAST(({timestamp}) AT TIME ZONE '{DuckDbDialect.Escape(timeZone)}' AS date)";
 

@@ -1,7 +1,7 @@
 -- layer: dim
 -- materialized: table
 -- grain: sku, version_no
--- description: Products as they were over time (slowly changing, type 2): each version of a SKU's name, category and price with the moment it became valid and the moment the next version replaced it (open for the current one).
+-- description: Products as they were over time (slowly changing, type 2): each version of a SKU's name, category and price with the moment it became valid and the moment the next version replaced it (9999-12-31 for the current one, so that a join by time is a plain range).
 -- test: unique(sku, version_no)
 -- test: not_null(sku, name, category, valid_from)
 with versions as (
@@ -26,6 +26,6 @@ ordered as (
 select
     o.sku, o.version_no, o.product_id, o.name, o.category, o.unit, o.price, o.currency,
     case when o.version_no = 1 then CAST('1970-01-01 00:00:00+00' AS {{ type('timestamp') }}) else o.occurred_at end as valid_from,
-    lead(o.occurred_at) over (partition by o.sku order by o.version_no) as valid_to,
+    coalesce(lead(o.occurred_at) over (partition by o.sku order by o.version_no), CAST('9999-12-31 00:00:00+00' AS {{ type('timestamp') }})) as valid_to,
     lead(o.occurred_at) over (partition by o.sku order by o.version_no) is null as is_current
 from ordered o

@@ -123,5 +123,5 @@ select
     CAST(e.line_total_part + e.shipping_part AS {{ type('decimal') }}) as gmv
 from exact e
 join orders o on o.order_id = e.order_id
-left join products pv on pv.sku = e.sku and o.placed_at >= pv.valid_from and (pv.valid_to is null or o.placed_at < pv.valid_to)
+left join products pv on pv.sku = e.sku and o.placed_at >= pv.valid_from and o.placed_at < pv.valid_to
 left join products p1 on p1.sku = e.sku and p1.version_no = 1

@@ -8,13 +8,15 @@
 -- test: expression(grand_total >= 0)
 with placed as (
     select
-        o.business_date, o.order_id, o.occurred_at, o.payload,
+        o.business_date, o.order_id, o.occurred_at,
+        {{ json_struct('o.payload', 'number bigint, channel text, currency text, placedAt timestamp, customerReference text, province text, preferredWarehouse text') }} as p,
         row_number() over (partition by o.order_id order by o.occurred_at, o.event_id) as first_seen
     from {{ ref('dwd_order_events') }} o
     where o.type = 'OrderPlaced' and {{ partition_filter('o.business_date') }}
 ),
 amounts as (
-    select order_id, payload
+    select order_id, payload,
+           {{ json_struct('payload', 'currency text, totals.subtotal decimal, totals.discountTotal decimal, totals.taxTotal decimal, totals.shippingFee decimal, totals.grandTotal decimal') }} as a
     from (
         select o.order_id, o.payload, row_number() over (partition by o.order_id order by o.occurred_at desc, o.event_id desc) as latest
         from {{ ref('dwd_order_events') }} o
@@ -41,13 +43,13 @@ quantities as (
 select
     p.business_date,
     p.order_id,
-    {{ json_value('p.payload', 'number', 'bigint') }} as order_number,
-    {{ json_text('p.payload', 'channel') }} as channel,
-    coalesce({{ json_text('a.payload', 'currency') }}, {{ json_text('p.payload', 'currency') }}, 'VND') as currency,
-    {{ json_value('p.payload', 'placedAt', 'timestamp') }} as placed_at,
-    {{ json_text('p.payload', 'customerReference') }} as customer_ref,
-    {{ json_text('p.payload', 'province') }} as province,
-    {{ json_text('p.payload', 'preferredWarehouse') }} as preferred_warehouse,
+    {{ item('p.p', 'number', 'bigint') }} as order_number,
+    {{ item('p.p', 'channel', 'text') }} as channel,
+    coalesce({{ item('a.a', 'currency', 'text') }}, {{ item('p.p', 'currency', 'text') }}, 'VND') as currency,
+    {{ item('p.p', 'placedAt', 'timestamp') }} as placed_at,
+    {{ item('p.p', 'customerReference', 'text') }} as customer_ref,
+    {{ item('p.p', 'province', 'text') }} as province,
+    {{ item('p.p', 'preferredWarehouse', 'text') }} as preferred_warehouse,
     case s.type
         when 'OrderConfirmed' then 'confirmed'
         when 'OrderRejected' then 'rejected'
@@ -59,11 +61,11 @@ select
     end as status,
     coalesce(s.type = 'OrderCancelled', false) as is_cancelled,
     coalesce(s.type = 'OrderRejected', false) as is_rejected,
-    coalesce({{ json_value('a.payload', 'totals.subtotal', 'decimal') }}, 0) as subtotal,
-    coalesce({{ json_value('a.payload', 'totals.discountTotal', 'decimal') }}, 0) as discount_total,
-    coalesce({{ json_value('a.payload', 'totals.taxTotal', 'decimal') }}, 0) as tax_total,
-    coalesce({{ json_value('a.payload', 'totals.shippingFee', 'decimal') }}, 0) as shipping_fee,
-    coalesce({{ json_value('a.payload', 'totals.grandTotal', 'decimal') }}, 0) as grand_total,
+    coalesce({{ item('a.a', 'totals.subtotal', 'decimal') }}, 0) as subtotal,
+    coalesce({{ item('a.a', 'totals.discountTotal', 'decimal') }}, 0) as discount_total,
+    coalesce({{ item('a.a', 'totals.taxTotal', 'decimal') }}, 0) as tax_total,
+    coalesce({{ item('a.a', 'totals.shippingFee', 'decimal') }}, 0) as shipping_fee,
+    coalesce({{ item('a.a', 'totals.grandTotal', 'decimal') }}, 0) as grand_total,
     coalesce(q.line_count, 0) as line_count,
     coalesce(q.units, 0) as units
 from placed p

@@ -11,16 +11,19 @@ with events as (
 created as (
     select
         e.business_date, e.order_id,
-        {{ json_text('e.payload', 'shipmentId') }} as shipment_id,
-        {{ json_text('e.payload', 'number') }} as shipment_number,
-        {{ json_text('e.payload', 'requestId') }} as request_id,
-        {{ json_text('e.payload', 'warehouse') }} as warehouse,
-        {{ json_text('e.payload', 'carrier') }} as carrier,
-        {{ json_text('e.payload', 'serviceLevel') }} as service_level,
-        {{ json_value('e.payload', 'createdAt', 'timestamp') }} as created_at,
+        {{ item('s', 'shipmentId', 'text') }} as shipment_id,
+        {{ item('s', 'number', 'text') }} as shipment_number,
+        {{ item('s', 'requestId', 'text') }} as request_id,
+        {{ item('s', 'warehouse', 'text') }} as warehouse,
+        {{ item('s', 'carrier', 'text') }} as carrier,
+        {{ item('s', 'serviceLevel', 'text') }} as service_level,
+        {{ item('s', 'createdAt', 'timestamp') }} as created_at,
         e.payload
-    from events e
-    where e.type = 'ShipmentCreated'
+    from (
+        select e.*, {{ json_struct('e.payload', 'shipmentId text, number text, requestId text, warehouse text, carrier text, serviceLevel text, createdAt timestamp') }} as s
+        from events e
+        where e.type = 'ShipmentCreated'
+    ) e
 ),
 units as (
     select shipment_id, sum({{ item('l', 'quantity', 'decimal') }}) as units
@@ -34,15 +37,18 @@ requests as (
 ),
 steps as (
     select
-        {{ json_text('e.payload', 'shipmentId') }} as shipment_id,
-        min(case when e.type = 'ShipmentDispatched' then {{ json_value('e.payload', 'dispatchedAt', 'timestamp') }} end) as dispatched_at,
-        min(case when e.type = 'ShipmentDelivered' then {{ json_value('e.payload', 'deliveredAt', 'timestamp') }} end) as delivered_at,
-        max(case when e.type = 'DeliveryFailed' then {{ json_value('e.payload', 'at', 'timestamp') }} end) as failed_at,
-        min(case when e.type = 'ReturnToOriginReceived' then {{ json_value('e.payload', 'receivedAt', 'timestamp') }} end) as returned_at,
-        min(case when e.type = 'ShipmentCancelled' then {{ json_value('e.payload', 'cancelledAt', 'timestamp') }} end) as cancelled_at
-    from events e
-    where e.type in ('ShipmentDispatched', 'ShipmentDelivered', 'DeliveryFailed', 'ReturnToOriginReceived', 'ShipmentCancelled')
-    group by {{ json_text('e.payload', 'shipmentId') }}
+        {{ item('s', 'shipmentId', 'text') }} as shipment_id,
+        min(case when type = 'ShipmentDispatched' then {{ item('s', 'dispatchedAt', 'timestamp') }} end) as dispatched_at,
+        min(case when type = 'ShipmentDelivered' then {{ item('s', 'deliveredAt', 'timestamp') }} end) as delivered_at,
+        max(case when type = 'DeliveryFailed' then {{ item('s', 'at', 'timestamp') }} end) as failed_at,
+        min(case when type = 'ReturnToOriginReceived' then {{ item('s', 'receivedAt', 'timestamp') }} end) as returned_at,
+        min(case when type = 'ShipmentCancelled' then {{ item('s', 'cancelledAt', 'timestamp') }} end) as cancelled_at
+    from (
+        select e.type, {{ json_struct('e.payload', 'shipmentId text, dispatchedAt timestamp, deliveredAt timestamp, at timestamp, receivedAt timestamp, cancelledAt timestamp') }} as s
+        from events e
+        where e.type in ('ShipmentDispatched', 'ShipmentDelivered', 'DeliveryFailed', 'ReturnToOriginReceived', 'ShipmentCancelled')
+    ) x
+    group by {{ item('s', 'shipmentId', 'text') }}
 )
 select
     c.business_date, c.shipment_id, c.shipment_number, c.order_id, c.warehouse, c.carrier, c.service_level,
