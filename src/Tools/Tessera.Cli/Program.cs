@@ -202,8 +202,15 @@ var warehouseBench = new Command("warehouse",
 warehouseBench.SetAction(async (result, cancellationToken) => await Run(() => WarehouseBenchmark.RunAsync(new WarehouseBenchmark.Options(
     result.GetValue(warehouseLines), result.GetValue(warehouseDays), result.GetValue(warehouseSkus), result.GetValue(warehouseQueries), !result.GetValue(noSkew),
     result.GetValue(warehouseData), result.GetValue(warehouseKeep), result.GetValue(warehouseMemory)!), cancellationToken)));
-root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera (warehouse: the reporting engine in-process)")
-    { stockPage, importBench, searchBench, movementsBench, warehouseBench });
+// bench engines
+var engineRows = new Option<int>("--rows") { Description = "Rows in each engine", DefaultValueFactory = _ => 5_000_000 };
+var engineRepeats = new Option<int>("--repeats") { Description = "Times each query runs (the best after the first counts)", DefaultValueFactory = _ => 4 };
+var enginesBench = new Command("engines", "The same aggregation in DuckDB and SQLite, in this process (the warehouse's engine choice, ADR 0018)")
+    { engineRows, engineRepeats };
+enginesBench.SetAction(async (result, cancellationToken) =>
+    await Run(() => EngineBenchmark.RunAsync(result.GetValue(engineRows), result.GetValue(engineRepeats), cancellationToken)));
+root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera (warehouse and engines: the reporting engine in-process)")
+    { stockPage, importBench, searchBench, movementsBench, warehouseBench, enginesBench });
 
 // orders import
 var importFile = new Argument<FileInfo>("file") { Description = "The CSV file (docs/import.md)" };

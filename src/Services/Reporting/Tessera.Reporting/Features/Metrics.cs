@@ -23,13 +23,15 @@ public static partial class Metrics
     public const string DateColumn = "business_date";
     public const string MonthColumn = "month";
     public const int MaxDays = 3660;
+    public const int MaxRows = 100_000;
 
     public static void Map(RouteGroupBuilder api)
     {
         var metrics = api.MapGroup("/metrics").WithTags("Metrics");
         metrics.MapGet("/", Catalogue).WithName("ListMetrics").WithSummary("Every metric: its columns, time column, groupBy values and when it was last built.");
         metrics.MapGet("/{name}", Query).WithName("GetMetric")
-            .WithSummary("A metric's rows from..to (yyyy-MM-dd for daily metrics, yyyy-MM for monthly ones), grouped by one of its groupBy values; format=csv for a CSV file.");
+            .WithSummary("A metric's rows from..to (yyyy-MM-dd for daily metrics, yyyy-MM for monthly ones), grouped by one of its groupBy values; " +
+                         "orderBy a column (largest first) and limit the rows (top N); format=csv for a CSV file.");
     }
 
     private static async Task<Ok<List<MetricDto>>> Catalogue(ITenantContext tenant, ModelCatalog catalog, TenantWarehouses warehouses,
@@ -47,7 +49,8 @@ public static partial class Metrics
     }
 
     private static async Task<IResult> Query(
-        string name, string? from, string? to, string? groupBy, string? format, ITenantContext tenant, ModelCatalog catalog, TenantWarehouses warehouses,
+        string name, string? from, string? to, string? groupBy, string? orderBy, int? limit, string? format, ITenantContext tenant, ModelCatalog catalog,
+        TenantWarehouses warehouses,
         TenantDirectory tenants, ReportingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var graph = await catalog.GraphAsync(tenant.TenantId!, cancellationToken);
@@ -93,16 +96,25 @@ public static partial class Metrics
         if (grouped)
             where.Add($"dimension = {Sql.Literal(groupBy ?? "total")}");
 
+        if (limit is < 1 or > MaxRows)
+            return Problems.Validation("limit", $"limit is from 1 to {MaxRows}.");
+        var sortColumn = orderBy is null ? null : columns.Select(c => c.Name).FirstOrDefault(c => c == orderBy || Camel(Rename(c)) == orderBy);
+        if (orderBy is not null && sortColumn is null)
+            return Problems.Validation("orderBy", $"Metric {name} has no column '{orderBy}'.");
+
         var rows = new List<Dictionary<string, object?>>();
         if (columns.Count > 0)
         {
             var select = string.Join(", ", columns.Where(c => c.Name != "dimension" && (c.Name != "member" || groupBy is not null))
                 .Select(c => c.Name == "member" ? $"member AS {Sql.Quote(groupBy!)}" : Sql.Quote(c.Name)));
-            var order = string.Join(", ", new[] { time == "date" ? DateColumn : time == "month" ? MonthColumn : null, groupBy is null ? null : "member" }
-                .OfType<string>().DefaultIfEmpty("1"));
+            var order = sortColumn is not null
+                ? $"{Sql.Quote(sortColumn)} DESC NULLS LAST"
+                : string.Join(", ", new[] { time == "date" ? DateColumn : time == "month" ? MonthColumn : null, groupBy is null ? null : "member" }
+                    .OfType<string>().DefaultIfEmpty("1"));
             using var connection = warehouses.Open(tenant.TenantId!);
             rows = await connection.RowsAsync(
-                $"SELECT {select} FROM {Sql.Quote(model.Name)} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY {order}",
+                $"SELECT {select} FROM {Sql.Quote(model.Name)} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY {order} " +
+                $"LIMIT {(limit ?? MaxRows).ToString(CultureInfo.InvariantCulture)}",
                 cancellationToken);
         }
         var shaped = rows.Select(r => r.ToDictionary(c => Camel(Rename(c.Key)), c => Json(c.Value))).ToList();
