@@ -52,7 +52,7 @@ totals as (
     group by business_date, dimension, member, currency
 )
 select
-    business_date, dimension, member, currency, orders, units, gmv, cancelled_orders, cancelled_gmv, rejected_orders, rejected_gmv,
+    business_date, dimension, member, orders, units, gmv, currency, cancelled_orders, cancelled_gmv, rejected_orders, rejected_gmv,
     returns_value, gmv - returns_value as net_sales,
     CAST(round(gmv / nullif(orders - cancelled_orders - rejected_orders, 0), 4) AS {{ type('decimal') }}) as average_order_value
 from totals
