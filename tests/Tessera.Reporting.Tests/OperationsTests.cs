@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.Reporting.Contracts;
 using Tessera.Reporting.Data;
 using Tessera.ServiceDefaults.Json;
@@ -99,9 +100,32 @@ public sealed class OperationsTests(SchedulingFactory factory) : IClassFixture<S
         var freshness = await shop.Client.GetAsync("/api/reporting/freshness");
         freshness.StatusCode.ShouldBe(HttpStatusCode.OK);
         // Subscriptions to other services are off in this host (events are handed to the inbox); its own feed is read.
-        var own = (await freshness.ReadAsync<List<FreshnessDto>>()).ShouldHaveSingleItem();
+        var own = (await freshness.ReadAsync<List<FreshnessDto>>()).Single(f => f.Source == "reporting");
         (own.Source, own.Ok, own.Pending).ShouldBe(("reporting", true, 0L));
         var staged = await factory.QueryAsync(null, db => db.StagedEvents.CountAsync());
         staged.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_source_behind_its_freshness_target_raises_an_alert_that_clears_when_it_catches_up()
+    {
+        var shop = new Shop(factory);
+        await shop.ProductAsync("TEA", "Green tea", "Beverages", DateTimeOffset.UtcNow);
+        await factory.WaitForOdsAsync();
+        (await shop.Client.PutAsJsonAsync("/api/reporting/settings", new { freshnessTargetMinutes = 5 })).EnsureSuccessStatusCode();
+        var monitor = factory.Services.GetRequiredService<Tessera.Messaging.Transport.SubscriptionMonitor>();
+        monitor.Succeeded("orders", 10, 40, DateTimeOffset.UtcNow.AddMinutes(-20));
+        monitor.Failed("orders", "orders answered 503 Service Unavailable", DateTimeOffset.UtcNow.AddMinutes(-12));
+
+        var late = (await shop.Client.GetFromJsonAsync<List<FreshnessDto>>("/api/reporting/freshness", TesseraJson.Options))!.Single(f => f.Source == "orders");
+        (late.Ok, late.Head, late.Checkpoint, late.Error).ShouldBe((false, 40L, 10L, "orders answered 503 Service Unavailable"));
+        late.LagSeconds.ShouldBeGreaterThan(600);
+        var raised = await Poll.UntilAsync(async () => (await shop.Client.GetFromJsonAsync<List<AlertDto>>("/api/reporting/alerts", TesseraJson.Options))!,
+            a => a.Any(x => x.Kind == "freshness" && x.Subject == "orders"), "the freshness alert");
+        raised.Single(a => a.Kind == "freshness").Message.ShouldContain("target 5 min");
+
+        monitor.Succeeded("orders", 40, 40, DateTimeOffset.UtcNow);
+        await Poll.UntilAsync(async () => (await shop.Client.GetFromJsonAsync<List<AlertDto>>("/api/reporting/alerts", TesseraJson.Options))!,
+            a => a.All(x => x.Kind != "freshness"), "the alert to clear");
     }
 }

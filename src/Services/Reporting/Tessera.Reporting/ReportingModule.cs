@@ -39,6 +39,7 @@ public static class ReportingModule
         builder.Services.AddSingleton<RunQueue>();
         builder.Services.AddSingleton<TaskRunner>();
         builder.Services.AddSingleton<OdsLoader>();
+        builder.Services.AddSingleton<Freshness>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OdsLoader>());
         builder.Services.AddSingleton<RunExecutor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunExecutor>());

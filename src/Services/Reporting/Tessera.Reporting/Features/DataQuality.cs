@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Tessera.Messaging.Inbox;
-using Tessera.Messaging.Transport;
 using Tessera.Reporting.Contracts;
 using Tessera.Reporting.Data;
 using Tessera.Reporting.Ods;
@@ -41,29 +39,8 @@ public static class DataQuality
         return TypedResults.Ok(rows.Select(t => new TestResultDto(t.Model, t.Test, t.Severity, t.Status, t.Failures, t.Message, t.BusinessDate, t.RunId, t.At)).ToList());
     }
 
-    private static async Task<Ok<List<FreshnessDto>>> Freshness(
-        ITenantContext tenant, SubscriptionMonitor monitor, OdsLoader loader, TenantDirectory tenants, TenantWarehouses warehouses, ReportingDbContext db,
-        TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var settings = await tenants.SettingsAsync(tenant.TenantId!, cancellationToken);
-        var now = clock.GetUtcNow();
-        var inbox = await db.Set<InboxMessage>().AsNoTracking().Where(m => m.Status == InboxStatus.Pending || m.Status == InboxStatus.Parked)
-            .GroupBy(m => m.Producer).Select(g => new { g.Key, Count = g.LongCount() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        var staged = await db.StagedEvents.AsNoTracking().GroupBy(s => s.Producer).Select(g => new { g.Key, Count = g.LongCount() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        var ods = (await OdsSourcesOf(warehouses, tenant.TenantId!, cancellationToken)).ToDictionary(o => o.Producer);
-        var target = settings.FreshnessTargetMinutes * 60;
-        return TypedResults.Ok(monitor.Snapshot().Select(s =>
-        {
-            var pending = inbox.GetValueOrDefault(s.Producer) + staged.GetValueOrDefault(s.Producer);
-            var behind = s.Lag > 0 || pending > 0 || s.LastError is not null;
-            var since = s.FailingSince ?? (behind ? loader.CaughtUpAt ?? s.LastSuccessAt : null);
-            var lag = since is null ? 0 : Math.Max(0, (now - since.Value).TotalSeconds);
-            var source = ods.GetValueOrDefault(s.Producer);
-            return new FreshnessDto(s.Producer, s.Head, s.Checkpoint, pending, source?.Events ?? 0, source?.LastOccurredAt, loader.CaughtUpAt, Math.Round(lag, 1),
-                target, lag <= target, s.LastError, source?.FirstPosition);
-        }).ToList());
-    }
+    private static async Task<Ok<List<FreshnessDto>>> Freshness(ITenantContext tenant, Freshness freshness, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await freshness.OfAsync(tenant.TenantId!, cancellationToken));
 
     private static async Task<Ok<List<OdsSourceDto>>> OdsSources(ITenantContext tenant, TenantWarehouses warehouses, CancellationToken cancellationToken) =>
         TypedResults.Ok(await OdsSourcesOf(warehouses, tenant.TenantId!, cancellationToken));

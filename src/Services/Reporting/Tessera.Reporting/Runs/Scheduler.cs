@@ -13,8 +13,9 @@ namespace Tessera.Reporting.Runs;
 
 /// <summary>
 /// Queues the runs of due schedules (in each tenant's time zone; a schedule whose previous run is still queued or
-/// running waits for it), and watches the deadline of every ADS model that has one: an alert when yesterday's data is
-/// not ready at the deadline, and before that, an alert as soon as the run that builds it is projected to finish late.
+/// running waits for it), watches the deadline of every ADS model that has one — an alert when yesterday's data is not
+/// ready at the deadline, and before that, an alert as soon as the run that builds it is projected to finish late — and
+/// the freshness of every source against the tenant's target.
 /// </summary>
 public sealed class Scheduler(
     IServiceScopeFactory scopes,
@@ -22,6 +23,7 @@ public sealed class Scheduler(
     ModelCatalog catalog,
     RunQueue queue,
     TenantWarehouses warehouses,
+    Freshness freshness,
     IOptions<ReportingOptions> options,
     TimeProvider clock,
     ILogger<Scheduler> logger) : BackgroundService
@@ -38,6 +40,7 @@ public sealed class Scheduler(
                 {
                     await QueueDueAsync(tenant, stoppingToken);
                     await WatchDeadlinesAsync(tenant, stoppingToken);
+                    await freshness.AlertAsync(tenant, stoppingToken);
                 }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
