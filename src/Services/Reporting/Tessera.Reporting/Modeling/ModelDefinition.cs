@@ -87,26 +87,7 @@ public static partial class ModelParser
     /// <summary>Parses a model; <paramref name="source"/> names it in errors (a file path, or "model x").</summary>
     public static ModelDefinition Parse(string text, string source, string? defaultName, string owner, string? file)
     {
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
-        var header = new List<(int Line, string Key, string Value)>();
-        var bodyStart = lines.Length;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.Length == 0)
-                continue;
-            if (!line.StartsWith("--", StringComparison.Ordinal))
-            {
-                bodyStart = i;
-                break;
-            }
-            var match = HeaderLine().Match(line);
-            if (match.Success)
-                header.Add((i + 1, match.Groups[1].Value, match.Groups[2].Value.Trim()));
-        }
-        var body = string.Join('\n', lines[bodyStart..]).Trim().TrimEnd(';').Trim();
-        if (body.Length == 0)
-            throw new ModelException(source, null, "there is no SELECT after the header.");
+        var (header, body) = Split(text, source);
 
         string? Single(string key)
         {
@@ -174,6 +155,29 @@ public static partial class ModelParser
 
         return new ModelDefinition(name, layer, materialized, List(Single("grain")), Single("description"), tests, deadline, Single("metric"),
             List(Single("group_by")), cumulative, readsAllDates, timeout, body, text, refs.Distinct().ToList(), owner, file);
+    }
+
+    /// <summary>The header — the "-- key: value" lines before the first line of SQL, with their line numbers — and the SQL after it.</summary>
+    private static (List<(int Line, string Key, string Value)> Header, string Body) Split(string text, string source)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        var header = new List<(int, string, string)>();
+        var bodyStart = lines.Length;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0)
+                continue;
+            if (!line.StartsWith("--", StringComparison.Ordinal))
+            {
+                bodyStart = i;
+                break;
+            }
+            if (HeaderLine().Match(line) is { Success: true } match)
+                header.Add((i + 1, match.Groups[1].Value, match.Groups[2].Value.Trim()));
+        }
+        var body = string.Join('\n', lines[bodyStart..]).Trim().TrimEnd(';').Trim();
+        return body.Length == 0 ? throw new ModelException(source, null, "there is no SELECT after the header.") : (header, body);
     }
 
     private static List<string> List(string? value) =>
@@ -250,40 +254,25 @@ public static partial class ModelParser
     /// <summary>A custom test file of Models/tests: its header names the model, the SELECT returns the failing rows.</summary>
     public static (string Model, ModelTest Test) ParseCustomTest(string text, string source, string defaultName)
     {
-        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        var (header, body) = Split(text, source);
         string? model = null;
         var options = "";
-        var bodyStart = lines.Length;
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var (line, key, value) in header)
         {
-            var line = lines[i].Trim();
-            if (line.Length == 0)
-                continue;
-            if (!line.StartsWith("--", StringComparison.Ordinal))
-            {
-                bodyStart = i;
-                break;
-            }
-            var match = HeaderLine().Match(line);
-            if (!match.Success)
-                continue;
-            switch (match.Groups[1].Value)
+            switch (key)
             {
                 case "test_of":
-                    model = match.Groups[2].Value.Trim();
+                    model = value;
                     break;
                 case "severity":
-                    options = match.Groups[2].Value.Trim();
+                    options = value;
                     break;
                 default:
-                    throw new ModelException(source, i + 1, $"'{match.Groups[1].Value}' is not a header key of a test (test_of, severity).");
+                    throw new ModelException(source, line, $"'{key}' is not a header key of a test (test_of, severity).");
             }
         }
         if (model is null)
             throw new ModelException(source, null, "the test has no '-- test_of: <model>' line.");
-        var body = string.Join('\n', lines[bodyStart..]).Trim().TrimEnd(';').Trim();
-        if (body.Length == 0)
-            throw new ModelException(source, null, "there is no SELECT after the header.");
         var (warn, error) = Thresholds(options, source, null);
         return (model, new ModelTest(defaultName, "sql", [], warn, error, body));
     }
