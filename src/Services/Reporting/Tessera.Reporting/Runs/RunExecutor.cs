@@ -164,7 +164,10 @@ public sealed class RunExecutor(
                                 _dependsOn[t.Key].All(d => !_tasks.TryGetValue(d, out var up) || up.Status == RunTaskStatus.Succeeded))
                     .OrderBy(t => t.No)
                     .ToList();
-                foreach (var task in ready.Take(Math.Max(0, run.Parallelism - running.Count)))
+                // Two tasks of one model would write the same table and its book entry at once (a write-write conflict in
+                // the engine), so a model's tasks run one after another; parallelism is across models.
+                var busy = running.Keys.Select(k => _tasks[k].Model).ToHashSet(StringComparer.Ordinal);
+                foreach (var task in ready.Where(t => busy.Add(t.Model)).Take(Math.Max(0, run.Parallelism - running.Count)))
                     running[task.Key] = AttemptAsync(task, graph, settings.TimeZone, stoppingToken);
                 if (running.Count == 0)
                 {
