@@ -89,6 +89,24 @@ public sealed class LayersTests(ReportingFactory factory) : IClassFixture<Report
         (await shop.Client.GetFromJsonAsync<SalesDailyDto>(
             $"/api/reporting/metrics/sales_daily?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}{(groupBy is null ? "" : "&groupBy=" + groupBy)}", TesseraJson.Options))!.Rows;
 
+    [Fact]
+    public async Task An_event_that_arrives_before_its_orders_placing_joins_the_day_the_order_was_placed()
+    {
+        var shop = new Shop(factory);
+        await shop.ProductAsync("TEA", "Green tea", "Beverages", Shop.At(Day1, 0));
+        // Inventory's reservation (just after midnight, day 2) reaches reporting before orders' OrderPlaced (day 1, 23:50).
+        var order = shop.Unannounced(Shop.At(Day1, 23, 50), "web", [new("TEA", 2m, 120000m)]);
+        await shop.ConfirmAsync(order, "HN", Shop.At(Day2, 0, 10));
+        await factory.WaitForOdsAsync();
+        await shop.AnnounceAsync(order);
+        await factory.WaitForOdsAsync();
+
+        await factory.RunAsync(shop.Client, new { from = Day1, to = Day2 });
+
+        var day1 = (await shop.SalesAsync(Day1, Day2, groupBy: "warehouse")).ShouldHaveSingleItem();
+        (day1.Date, day1.Warehouse, day1.Orders, day1.Units, day1.Gmv).ShouldBe((Day1, "HN", 1L, 2m, 240000m));
+    }
+
     private static async Task<IReadOnlyList<JsonElement>> RowsAsync(Shop shop, string url) =>
         (await shop.Client.GetFromJsonAsync<JsonElement>(url, TesseraJson.Options)).GetProperty("rows").EnumerateArray().ToList();
 }

@@ -76,13 +76,23 @@ public sealed class Shop
     public async Task<ShopOrder> PlaceAsync(DateTimeOffset at, string channel, ShopLine[] lines, decimal shippingFee = 0m, string? customer = null,
         string? province = null, string currency = "VND", string? preferredWarehouse = null)
     {
-        var order = new ShopOrder(Guid.CreateVersion7(), Interlocked.Increment(ref _number), channel, currency, at, lines, shippingFee, customer);
-        Orders[order.Id] = order;
-        await Publish("orders", order.Id.ToString(), new OrderPlaced(order.Id, order.Number, channel,
-            lines.Select((l, i) => new OrderedLine(i + 1, l.Sku, l.Quantity)).ToList(), at, preferredWarehouse, currency, Totals(order), Prices(order),
-            customer, province), at);
+        var order = Unannounced(at, channel, lines, shippingFee, customer, currency);
+        await AnnounceAsync(order, province, preferredWarehouse);
         return order;
     }
+
+    /// <summary>An order placed at <paramref name="at"/> whose OrderPlaced reporting receives only at <see cref="AnnounceAsync"/> (events out of order).</summary>
+    public ShopOrder Unannounced(DateTimeOffset at, string channel, ShopLine[] lines, decimal shippingFee = 0m, string? customer = null, string currency = "VND")
+    {
+        var order = new ShopOrder(Guid.CreateVersion7(), Interlocked.Increment(ref _number), channel, currency, at, lines, shippingFee, customer);
+        Orders[order.Id] = order;
+        return order;
+    }
+
+    public Task AnnounceAsync(ShopOrder order, string? province = null, string? preferredWarehouse = null) =>
+        Publish("orders", order.Id.ToString(), new OrderPlaced(order.Id, order.Number, order.Channel,
+            order.Lines.Select((l, i) => new OrderedLine(i + 1, l.Sku, l.Quantity)).ToList(), order.PlacedAt, preferredWarehouse, order.Currency, Totals(order),
+            Prices(order), order.Customer, province), order.PlacedAt);
 
     private static TotalsDto Totals(ShopOrder o) => new(o.LinesTotal, 0, 0, o.ShippingFee, o.Total);
 

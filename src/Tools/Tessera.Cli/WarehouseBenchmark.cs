@@ -245,7 +245,8 @@ public static class WarehouseBenchmark
             SELECT uuidv7(), 'catalog', 'ProductCreated', 1, '{Tenant}', 'SKU-' || CAST(n AS VARCHAR), n + 1, {start} - INTERVAL 1 DAY,
                    CAST(timezone('Asia/Ho_Chi_Minh', {start} - INTERVAL 1 DAY) AS DATE), now(),
                    json_object('productId', CAST(uuid() AS VARCHAR), 'sku', 'SKU-' || CAST(n AS VARCHAR), 'name', 'Product ' || CAST(n AS VARCHAR),
-                               'category', 'Category ' || CAST(n % 20 AS VARCHAR), 'unit', 'pcs', 'price', 10000 + (n % 200) * 1000, 'currency', 'VND', 'version', 1)
+                               'category', 'Category ' || CAST(n % 20 AS VARCHAR), 'unit', 'pcs', 'price', 10000 + (n % 200) * 1000, 'currency', 'VND', 'version', 1),
+                   CAST(timezone('Asia/Ho_Chi_Minh', {start} - INTERVAL 1 DAY) AS DATE)
             FROM range({options.Skus}) t(n);
             """, cancellationToken);
         // In chunks of orders, in time order: the whole year at once does not fit a warehouse's memory limit.
@@ -283,7 +284,8 @@ public static class WarehouseBenchmark
                     FROM priced GROUP BY i) p ON p.i = o.i;
                 INSERT INTO {WarehouseSchema.Events}
                 SELECT uuidv7(), e.producer, e.type, 1, '{Tenant}', e.aggregate_id, {options.Skus} + row_number() OVER (ORDER BY e.occurred_at) + {first} * 12,
-                       e.occurred_at, CAST(timezone('Asia/Ho_Chi_Minh', e.occurred_at) AS DATE), now(), e.payload
+                       e.occurred_at, CAST(timezone('Asia/Ho_Chi_Minh', e.occurred_at) AS DATE), now(), e.payload,
+                       CAST(timezone('Asia/Ho_Chi_Minh', o.placed_at) AS DATE)
                 FROM (
                     SELECT 'orders' AS producer, 'OrderPlaced' AS type, order_id AS aggregate_id, placed_at AS occurred_at,
                            json_object('orderId', order_id, 'number', i + 1, 'channel', channel, 'lines', lines, 'placedAt', CAST(placed_at AS VARCHAR),
@@ -327,6 +329,7 @@ public static class WarehouseBenchmark
                                        'deliveredAt', CAST(placed_at + INTERVAL 30 HOUR AS VARCHAR))
                     FROM b_docs WHERE fate >= 80
                 ) e
+                JOIN b_orders o ON o.order_id = e.aggregate_id
                 ORDER BY e.occurred_at;
                 DROP TABLE b_docs;
                 DROP TABLE b_orders;

@@ -102,22 +102,41 @@ public sealed class OdsLoader(
         var opening = string.Join(", ", BusinessTime.OpeningTypes.Select(Sql.Literal));
         // The ids of a batch are time-ordered (UUIDv7), so "no older than the batch's oldest" lets the engine skip the
         // row groups of older events when it looks for ids it already holds; a redelivered old event still matches.
+        // An event's opening date is that of its aggregate's opening event (an order's placing), so the models that
+        // date a whole story by its opening read one date's rows and not every later event; an event that arrives
+        // before its opening one carries its own date until that one comes and moves it (re-opening both dates).
         await connection.ExecuteAsync($"""
             BEGIN TRANSACTION;
-            INSERT INTO {WarehouseSchema.Events}
-            SELECT b.event_id, b.producer, b.type, b.version, b.tenant, b.aggregate_id, b.position, b.occurred_at, {businessDate}, now(), CAST(b.payload AS JSON)
+            CREATE OR REPLACE TEMP TABLE _ods_new AS
+            SELECT b.event_id, b.producer, b.type, b.version, b.tenant, b.aggregate_id, b.position, b.occurred_at, {businessDate} AS business_date,
+                   CAST(b.payload AS JSON) AS payload
             FROM _ods_batch b
             WHERE NOT EXISTS (SELECT 1 FROM {WarehouseSchema.Events} o
                               WHERE o.event_id = b.event_id AND o.event_id >= (SELECT min(event_id) FROM _ods_batch))
             QUALIFY row_number() OVER (PARTITION BY b.event_id ORDER BY b.position) = 1;
+            CREATE OR REPLACE TEMP TABLE _ods_openings AS
+            SELECT aggregate_id, min(business_date) AS opening_date, bool_or(arrived) AS arrived FROM (
+                SELECT o.aggregate_id, o.business_date, false AS arrived FROM {WarehouseSchema.Events} o
+                WHERE o.type IN ({opening}) AND o.aggregate_id IN (SELECT aggregate_id FROM _ods_new)
+                UNION ALL
+                SELECT n.aggregate_id, n.business_date, true FROM _ods_new n WHERE n.type IN ({opening}))
+            GROUP BY aggregate_id;
             INSERT INTO {WarehouseSchema.DirtyDates}
-            SELECT DISTINCT business_date, now() FROM (
-                SELECT e.business_date FROM {WarehouseSchema.Events} e
-                WHERE e.event_id >= (SELECT min(event_id) FROM _ods_batch) AND e.ingested_at = now()
-                  AND e.event_id IN (SELECT event_id FROM _ods_batch)
-                UNION
-                SELECT o.business_date FROM {WarehouseSchema.Events} o
-                WHERE o.type IN ({opening}) AND o.aggregate_id IN (SELECT aggregate_id FROM _ods_batch));
+            SELECT DISTINCT e.opening_date, now() FROM {WarehouseSchema.Events} e JOIN _ods_openings op ON op.aggregate_id = e.aggregate_id
+            WHERE op.arrived AND e.opening_date <> op.opening_date;
+            UPDATE {WarehouseSchema.Events} SET opening_date = op.opening_date FROM _ods_openings op
+            WHERE op.arrived AND {WarehouseSchema.Events}.aggregate_id = op.aggregate_id AND {WarehouseSchema.Events}.opening_date <> op.opening_date;
+            INSERT INTO {WarehouseSchema.Events}
+                (event_id, producer, type, version, tenant, aggregate_id, position, occurred_at, business_date, ingested_at, payload, opening_date)
+            SELECT n.event_id, n.producer, n.type, n.version, n.tenant, n.aggregate_id, n.position, n.occurred_at, n.business_date, now(), n.payload,
+                   coalesce(op.opening_date, n.business_date)
+            FROM _ods_new n LEFT JOIN _ods_openings op ON op.aggregate_id = n.aggregate_id;
+            INSERT INTO {WarehouseSchema.DirtyDates}
+            SELECT DISTINCT d, now() FROM (
+                SELECT n.business_date AS d FROM _ods_new n
+                UNION SELECT op.opening_date FROM _ods_openings op);
+            DROP TABLE _ods_new;
+            DROP TABLE _ods_openings;
             COMMIT;
             """, cancellationToken).ConfigureAwait(false);
     }

@@ -33,7 +33,8 @@ public static class WarehouseSchema
             occurred_at TIMESTAMPTZ NOT NULL,
             business_date DATE NOT NULL,
             ingested_at TIMESTAMPTZ NOT NULL,
-            payload JSON NOT NULL);
+            payload JSON NOT NULL,
+            opening_date DATE NOT NULL);
         CREATE TABLE {Uploads} (
             upload_id UUID NOT NULL,
             source VARCHAR NOT NULL,
