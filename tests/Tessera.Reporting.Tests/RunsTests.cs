@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.Reporting.Contracts;
+using Tessera.Reporting.Warehouse;
 using Tessera.ServiceDefaults.Json;
 using Tessera.Testing;
 
@@ -59,6 +62,42 @@ public sealed class RunsTests(ReportingFactory factory) : IClassFixture<Reportin
             now.Where(p => p.Date != Day2).ShouldAllBe(p => p.RunId == again.Id, model);
             now.Select(p => (p.Date, p.Checksum)).ShouldBe(before[model].Select(p => (p.Date, p.Checksum)), model);
         }
+    }
+
+    [Fact]
+    public async Task A_one_day_rerun_leaves_whole_tables_and_later_stock_positions_as_they_are_unless_what_they_read_changed()
+    {
+        var shop = await ThreeDaysAsync();
+        await shop.RunAsync(factory, new { from = Day1, to = Day3 });
+        (await ClosingAsync(shop)).ShouldBe([(Day1, 498m), (Day2, 495m), (Day3, 491m)]);
+
+        // Nothing changed: the day's partitions are written again, the rest is up to date.
+        var same = await shop.RunAsync(factory, new { from = Day2, to = Day2 });
+        same.Tasks.Where(t => t.Date is not null && t.Date != Day2).ShouldAllBe(t => t.Model == "dws_stock_daily" && t.Status == "UpToDate");
+        same.Tasks.Where(t => t.Date == Day2).ShouldAllBe(t => t.Status == "Succeeded");
+        foreach (var table in new[] { "ads_customer_order_moving_avg", "ads_inventory_health", "ads_sales_monthly", "ads_stock_value_daily" })
+            same.Tasks.Single(t => t.Model == table).Status.ShouldBe("UpToDate", table);
+
+        // Ten more teas received late on day 2: day 3's position and the stock tables are rebuilt, the sales ones are not.
+        await shop.ReceiveAsync("HCM", "TEA", 10m, 50000m, Shop.At(Day2, 18));
+        await factory.WaitForOdsAsync();
+        var late = await shop.RunAsync(factory, new { from = Day2, to = Day2 });
+        late.Tasks.Single(t => t.Model == "dws_stock_daily" && t.Date == Day3).Status.ShouldBe("Succeeded");
+        late.Tasks.Single(t => t.Model == "ads_inventory_health").Status.ShouldBe("Succeeded");
+        late.Tasks.Single(t => t.Model == "ads_stock_value_daily").Status.ShouldBe("Succeeded");
+        late.Tasks.Single(t => t.Model == "ads_customer_order_moving_avg").Status.ShouldBe("UpToDate");
+        (await ClosingAsync(shop)).ShouldBe([(Day1, 498m), (Day2, 505m), (Day3, 501m)]);
+        var health = await shop.MetricAsync("/api/reporting/metrics/inventory_health");
+        health.GetProperty("rows").EnumerateArray().Single().GetProperty("onHand").GetDecimal().ShouldBe(501m);
+    }
+
+    /// <summary>The tea's closing position in HCM at the end of each day, from dws_stock_daily.</summary>
+    private async Task<List<(DateOnly, decimal)>> ClosingAsync(Shop shop)
+    {
+        using var connection = factory.Services.GetRequiredService<TenantWarehouses>().Open(shop.Tenant);
+        var rows = await connection.RowsAsync(
+            "SELECT business_date, closing_quantity FROM dws_stock_daily WHERE sku = 'TEA' AND warehouse = 'HCM' ORDER BY business_date", CancellationToken.None);
+        return rows.Select(r => ((DateOnly)r["business_date"]!, Convert.ToDecimal(r["closing_quantity"], CultureInfo.InvariantCulture))).ToList();
     }
 
     [Fact]

@@ -69,6 +69,12 @@ public enum RunTaskStatus
 
     /// <summary>A blocking data test failed: the task's writes were rolled back, the model keeps its last good version.</summary>
     Blocked,
+
+    /// <summary>
+    /// Not rebuilt, and need not be: a conditional task (a whole-table model, or a cumulative model's dates after those
+    /// the run was asked for) whose inputs are what they were when it was last built. Counts as done for what depends on it.
+    /// </summary>
+    UpToDate,
 }
 
 public sealed class Run : ITenantOwned
@@ -126,6 +132,9 @@ public sealed class RunTask : ITenantOwned
     public string? Checksum { get; set; }
     public string DependsOn { get; set; } = "[]";
     public bool OnCriticalPath { get; set; }
+
+    /// <summary>Work the run was not asked for but may need (see <see cref="RunTaskStatus.UpToDate"/>): done only if its inputs changed.</summary>
+    public bool Conditional { get; set; }
 }
 
 public sealed class TestResult : ITenantOwned

@@ -130,7 +130,7 @@ public static partial class Metrics
         var latest = await db.RunTasks.AsNoTracking().Where(t => t.Model == model && t.Status != RunTaskStatus.Pending && t.Status != RunTaskStatus.Running)
             .Join(db.Runs.AsNoTracking(), t => t.RunId, r => r.Id, (t, r) => new { Task = t, r.CreatedAt, RunError = r.Error })
             .OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Task.FinishedAt).FirstOrDefaultAsync(cancellationToken);
-        if (latest is null || latest.Task.Status == RunTaskStatus.Succeeded)
+        if (latest is null || latest.Task.Status is RunTaskStatus.Succeeded or RunTaskStatus.UpToDate)
             return [];
         return [$"The last run did not rebuild {model} ({latest.Task.Key}: {latest.Task.Status.ToString().ToLowerInvariant()}); it shows its last good version. {latest.RunError}".Trim()];
     }

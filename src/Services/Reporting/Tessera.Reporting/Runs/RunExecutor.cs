@@ -161,7 +161,7 @@ public sealed class RunExecutor(
                 var ready = _tasks.Values
                     .Where(t => !running.ContainsKey(t.Key) &&
                                 (t.Status == RunTaskStatus.Pending || (t.Status == RunTaskStatus.Retrying && t.NextAttemptAt <= now)) &&
-                                _dependsOn[t.Key].All(d => !_tasks.TryGetValue(d, out var up) || up.Status == RunTaskStatus.Succeeded))
+                                _dependsOn[t.Key].All(d => !_tasks.TryGetValue(d, out var up) || up.Status is RunTaskStatus.Succeeded or RunTaskStatus.UpToDate))
                     .OrderBy(t => t.No)
                     .ToList();
                 // Two tasks of one model would write the same table and its book entry at once (a write-write conflict in
@@ -224,7 +224,7 @@ public sealed class RunExecutor(
             try
             {
                 outcome = graph.Contains(task.Model)
-                    ? await executor.Runner.RunAsync(tenant, graph, task.Model, task.BusinessDate, task.DateTo, runId, timeZone, stoppingToken)
+                    ? await executor.Runner.RunAsync(tenant, graph, task.Model, task.BusinessDate, task.DateTo, runId, timeZone, stoppingToken, task.Conditional)
                     : TaskOutcome.Failed($"Model {task.Model} no longer exists.", retryable: false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -245,6 +245,7 @@ public sealed class RunExecutor(
                 t.Status = outcome.Kind switch
                 {
                     TaskOutcomeKind.Succeeded => RunTaskStatus.Succeeded,
+                    TaskOutcomeKind.UpToDate => RunTaskStatus.UpToDate,
                     TaskOutcomeKind.Blocked => RunTaskStatus.Blocked,
                     _ when outcome.Retryable && t.Attempts < settings.MaxAttempts => RunTaskStatus.Retrying,
                     _ => RunTaskStatus.Failed,

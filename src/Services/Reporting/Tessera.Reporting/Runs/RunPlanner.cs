@@ -3,8 +3,11 @@ using Tessera.Reporting.Modeling;
 
 namespace Tessera.Reporting.Runs;
 
-/// <summary>A task to run: a model over From..To (null for a model that is not partitioned), and the tasks it waits for.</summary>
-public sealed record PlannedTask(string Key, string Model, DateOnly? From, DateOnly? To, IReadOnlyList<string> DependsOn)
+/// <summary>
+/// A task to run: a model over From..To (null for a model that is not partitioned), the tasks it waits for, and whether
+/// it is conditional (done only if its inputs changed since it was last built).
+/// </summary>
+public sealed record PlannedTask(string Key, string Model, DateOnly? From, DateOnly? To, IReadOnlyList<string> DependsOn, bool Conditional = false)
 {
     public bool Overlaps(PlannedTask other) => From is { } a && other.From is { } b && a <= other.To && b <= To;
 }
@@ -14,7 +17,9 @@ public sealed record PlannedTask(string Key, string Model, DateOnly? From, DateO
 /// date — or, in a long backfill, per batch of up to <c>batchDays</c> consecutive dates, each date still a partition of
 /// its own that the task overwrites — and any other model one task. A task waits for the tasks of the models it refs
 /// that are in the run: those of a partitioned upstream covering the same dates (all of them when the model reads
-/// every date, or is not partitioned itself), and the one task of a table or view.
+/// every date, or is not partitioned itself; those up to its last date when it is cumulative), and the one task of a
+/// table or view. A cumulative model's own tasks run in date order, each after the one before, and its conditional
+/// dates are batched apart from the others.
 /// </summary>
 public static class RunPlanner
 {
@@ -46,28 +51,37 @@ public static class RunPlanner
         return batches;
     }
 
-    public static List<PlannedTask> Plan(ModelGraph graph, IReadOnlyList<string> models, Func<string, IReadOnlyList<DateOnly>> datesOf, int batchDays = 1)
+    public static List<PlannedTask> Plan(ModelGraph graph, IReadOnlyList<string> models, Func<string, IReadOnlyList<DateOnly>> datesOf, int batchDays = 1,
+        Func<string, DateOnly?, bool>? conditional = null)
     {
+        conditional ??= (_, _) => false;
         var inRun = models.ToHashSet(StringComparer.Ordinal);
         var tasksOf = new Dictionary<string, List<PlannedTask>>(StringComparer.Ordinal);
         var all = new List<PlannedTask>();
         foreach (var name in graph.Order.Where(inRun.Contains))
         {
             var model = graph[name];
-            IEnumerable<(DateOnly? From, DateOnly? To)> ranges = model.IsPartitioned
-                ? Batches(datesOf(name), Math.Max(1, batchDays)).Select(b => ((DateOnly?)b.From, (DateOnly?)b.To))
-                : [(null, null)];
+            IEnumerable<(DateOnly? From, DateOnly? To, bool Conditional)> ranges = model.IsPartitioned
+                ? datesOf(name).Distinct().GroupBy(d => conditional(name, d))
+                    .SelectMany(g => Batches(g, Math.Max(1, batchDays)).Select(b => ((DateOnly?)b.From, (DateOnly?)b.To, g.Key)))
+                    .OrderBy(b => b.Item1)
+                : [(null, null, conditional(name, null))];
             var upstream = graph.Upstream(name).Where(inRun.Contains).ToList();
             var own = new List<PlannedTask>();
-            foreach (var (from, to) in ranges)
+            foreach (var (from, to, isConditional) in ranges)
             {
-                var task = new PlannedTask(KeyOf(name, from, to), name, from, to, []);
+                var task = new PlannedTask(KeyOf(name, from, to), name, from, to, [], isConditional);
                 var dependsOn = new List<string>();
                 foreach (var u in upstream)
                 {
-                    var sameDates = graph[u].IsPartitioned && model.IsPartitioned && !model.ReadsAllDates.Contains(u);
-                    dependsOn.AddRange(tasksOf[u].Where(t => !sameDates || t.Overlaps(task)).Select(t => t.Key));
+                    var partitioned = graph[u].IsPartitioned && model.IsPartitioned && !model.ReadsAllDates.Contains(u);
+                    dependsOn.AddRange(tasksOf[u]
+                        .Where(t => !partitioned || (model.Cumulative ? t.From <= task.To : t.Overlaps(task)))
+                        .Select(t => t.Key));
                 }
+                // A cumulative partition adds up the ones before it: the model's dates are written oldest first.
+                if (model.Cumulative && own.Count > 0)
+                    dependsOn.Add(own[^1].Key);
                 own.Add(task with { DependsOn = dependsOn });
             }
             tasksOf[name] = own;

@@ -76,8 +76,15 @@ public sealed class RunQueue(
         IReadOnlyList<DateOnly> DatesOf(string m) => rebuilt.Contains(m) ? history.Union(dates).ToList()
             : graph[m].Cumulative ? dates.Union(later).ToList()
             : dates;
+        // Work beyond what was asked — a whole-table model the run was not asked for by name, a cumulative model's later
+        // dates — is done only if what it reads changed since it was built (the task runner checks when its turn comes).
+        var asked = dates.ToHashSet();
+        bool Conditional(string m, DateOnly? date) =>
+            !rebuilt.Contains(m) && (date is { } d
+                ? graph[m].Cumulative && !asked.Contains(d)
+                : graph[m].Materialization == Materialization.Table && (everything || !spec.Models.Contains(m)));
         var batchDays = spec.BatchDays ?? (models.Any(m => graph[m].IsPartitioned && DatesOf(m).Count > DatesOfAnIncrementalRun) ? BackfillBatchDays : 1);
-        var tasks = RunPlanner.Plan(graph, models, DatesOf, batchDays);
+        var tasks = RunPlanner.Plan(graph, models, DatesOf, batchDays, Conditional);
 
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
@@ -103,7 +110,7 @@ public sealed class RunQueue(
             db.RunTasks.Add(new RunTask
             {
                 RunId = run.Id, No = ++no, Key = task.Key, Model = task.Model, BusinessDate = task.From, DateTo = task.To, Status = RunTaskStatus.Pending,
-                DependsOn = JsonSerializer.Serialize(task.DependsOn),
+                DependsOn = JsonSerializer.Serialize(task.DependsOn), Conditional = task.Conditional,
             });
         await using (var transaction = await db.BeginWriteAsync(cancellationToken))
         {

@@ -165,7 +165,7 @@ public sealed class Scheduler(
     {
         long Estimate(string m) => estimates.GetValueOrDefault(m, 1000);
         var target = activeTasks.FirstOrDefault(t => t.Model == model && (t.BusinessDate is null || t.Covers(day))
-                                                     && t.Status is not (RunTaskStatus.Succeeded or RunTaskStatus.Failed or RunTaskStatus.Skipped or RunTaskStatus.Blocked));
+                                                     && t.Status is not (RunTaskStatus.Succeeded or RunTaskStatus.UpToDate or RunTaskStatus.Failed or RunTaskStatus.Skipped or RunTaskStatus.Blocked));
         if (target is not null)
         {
             var tasks = activeTasks.Where(t => t.RunId == target.RunId).ToDictionary(t => t.Key);
@@ -176,7 +176,7 @@ public sealed class Scheduler(
                     return known;
                 var own = t.Status switch
                 {
-                    RunTaskStatus.Succeeded => 0,
+                    RunTaskStatus.Succeeded or RunTaskStatus.UpToDate => 0,
                     RunTaskStatus.Running when t.StartedAt is { } started => Math.Max(0, Estimate(t.Model) - (long)(now - started).TotalMilliseconds),
                     _ => Estimate(t.Model),
                 };

@@ -12,6 +12,7 @@ public enum TaskOutcomeKind
     Succeeded,
     Failed,
     Blocked,
+    UpToDate,
 }
 
 public sealed record TestOutcome(ModelTest Test, string Status, long Failures, string? Message);
@@ -27,13 +28,16 @@ public sealed record TaskOutcome(TaskOutcomeKind Kind, long? Rows, string? Check
 /// the overwrite of exactly that partition (or the whole table or view), the model's data tests against what was just
 /// written, and the book of what was written (rows and checksum per partition). A blocking test that fails rolls all
 /// of it back, so the model keeps its last good version; so does an error or the task's timeout.
+/// A conditional task (work a run was not asked for but may need) is done only if the model's inputs — a fingerprint
+/// of the book entries of the models it reads — changed since it was built; otherwise it is up to date and writes nothing.
 /// </summary>
 public sealed class TaskRunner(TenantWarehouses warehouses, IOptions<ReportingOptions> options)
 {
     private const string Staged = "_task_out";
 
     public async Task<TaskOutcome> RunAsync(
-        string tenant, ModelGraph graph, string model, DateOnly? date, DateOnly? dateTo, Guid runId, string timeZone, CancellationToken cancellationToken)
+        string tenant, ModelGraph graph, string model, DateOnly? date, DateOnly? dateTo, Guid runId, string timeZone, CancellationToken cancellationToken,
+        bool conditional = false)
     {
         var last = dateTo ?? date;
         var definition = graph[model];
@@ -61,10 +65,14 @@ public sealed class TaskRunner(TenantWarehouses warehouses, IOptions<ReportingOp
                     return TaskOutcome.Failed(refusal, retryable: false);
         }
 
+        var inputs = await InputsAsync(connection, graph, definition, cancellationToken);
+        if (conditional && await UpToDateAsync(connection, definition, inputs, date, last, cancellationToken) is { } upToDate)
+            return upToDate;
+
         await connection.ExecuteAsync("BEGIN TRANSACTION", cancellationToken);
         try
         {
-            var outcome = await WriteAsync(connection, definition, select, context, runId, limit.Token);
+            var outcome = await WriteAsync(connection, definition, select, context, runId, inputs, limit.Token);
             await connection.ExecuteAsync(outcome.Kind == TaskOutcomeKind.Succeeded ? "COMMIT" : "ROLLBACK", CancellationToken.None);
             return outcome;
         }
@@ -83,8 +91,53 @@ public sealed class TaskRunner(TenantWarehouses warehouses, IOptions<ReportingOp
     private static string Scope(DateOnly from, DateOnly to) =>
         $"{ModelDefinition.PartitionColumn} BETWEEN {DuckDbDialect.Instance.DateLiteral(from)} AND {DuckDbDialect.Instance.DateLiteral(to)}";
 
+    /// <summary>
+    /// What the model reads, as of now: the SQL version and partition checksums of each partitioned model it refs, the
+    /// SQL version and checksum of each table. Null when that cannot be known from the book — the model reads the ODS
+    /// itself, or a view — so such a model is always rebuilt.
+    /// </summary>
+    internal static async Task<string?> InputsAsync(DuckDBConnection connection, ModelGraph graph, ModelDefinition model, CancellationToken cancellationToken)
+    {
+        var upstream = graph.Upstream(model.Name);
+        if (upstream.Count == 0 || model.Refs.Any(r => !graph.Contains(r)) || upstream.Any(u => graph[u].Materialization == Materialization.View))
+            return null;
+        var names = string.Join(", ", upstream.Select(Sql.Literal));
+        return await connection.ScalarAsync($"""
+            SELECT md5(string_agg(entry, ';' ORDER BY entry)) FROM (
+                SELECT m.model || '#' || m.sql_hash || '=' || coalesce(p.dates, m.checksum, '') AS entry
+                FROM {WarehouseSchema.Models} m
+                LEFT JOIN (SELECT model, md5(string_agg(CAST(business_date AS VARCHAR) || ':' || checksum, ',' ORDER BY business_date)) AS dates
+                           FROM {WarehouseSchema.Partitions} WHERE model IN ({names}) GROUP BY model) p ON p.model = m.model
+                WHERE m.model IN ({names})
+            ) x
+            HAVING count(*) = {upstream.Count.ToString(CultureInfo.InvariantCulture)}
+            """, cancellationToken) as string;
+    }
+
+    /// <summary>The outcome of a conditional task whose model is built with this SQL from these inputs (and, if partitioned, holds its dates); else null.</summary>
+    private static async Task<TaskOutcome?> UpToDateAsync(
+        DuckDBConnection connection, ModelDefinition model, string? inputs, DateOnly? from, DateOnly? to, CancellationToken cancellationToken)
+    {
+        if (inputs is null)
+            return null;
+        var book = (await connection.RowsAsync(
+            $"SELECT sql_hash, inputs, row_count, checksum FROM {WarehouseSchema.Models} WHERE model = {Sql.Literal(model.Name)}", cancellationToken)).SingleOrDefault();
+        if (book is null || (string?)book["sql_hash"] != model.SqlHash || (string?)book["inputs"] != inputs)
+            return null;
+        if (from is not { } a || to is not { } b)
+            return new TaskOutcome(TaskOutcomeKind.UpToDate, book["row_count"] is null ? null : Convert.ToInt64(book["row_count"], CultureInfo.InvariantCulture),
+                (string?)book["checksum"], null, false, []);
+        var held = (await connection.RowsAsync($"""
+            SELECT count(*) AS dates, CAST(coalesce(sum(row_count), 0) AS BIGINT) AS row_count FROM {WarehouseSchema.Partitions}
+            WHERE model = {Sql.Literal(model.Name)} AND {Scope(a, b)}
+            """, cancellationToken)).Single();
+        return Convert.ToInt32(held["dates"], CultureInfo.InvariantCulture) == b.DayNumber - a.DayNumber + 1
+            ? new TaskOutcome(TaskOutcomeKind.UpToDate, Convert.ToInt64(held["row_count"], CultureInfo.InvariantCulture), null, null, false, [])
+            : null;
+    }
+
     private static async Task<TaskOutcome> WriteAsync(
-        DuckDBConnection connection, ModelDefinition model, string select, RenderContext context, Guid runId, CancellationToken cancellationToken)
+        DuckDBConnection connection, ModelDefinition model, string select, RenderContext context, Guid runId, string? inputs, CancellationToken cancellationToken)
     {
         var table = Sql.Quote(model.Name);
         long? rows;
@@ -158,10 +211,22 @@ public sealed class TaskRunner(TenantWarehouses warehouses, IOptions<ReportingOp
                 GROUP BY d.date;
                 """, cancellationToken);
         }
+        // The inputs a model is built from: for a partitioned model, only once it is written up to its last date (a
+        // cumulative model's later dates add up the earlier ones); until then it keeps those it had.
+        var recorded = inputs is null ? "NULL" : Sql.Literal(inputs);
+        if (model.IsPartitioned)
+            recorded = $"""
+                CASE WHEN EXISTS (SELECT 1 FROM {WarehouseSchema.Partitions} WHERE model = {Sql.Literal(model.Name)}
+                                  AND business_date > {DuckDbDialect.Instance.DateLiteral(context.PartitionEnd!.Value)})
+                     THEN (SELECT inputs FROM {WarehouseSchema.Models} WHERE model = {Sql.Literal(model.Name)}) ELSE {recorded} END
+                """;
         await connection.ExecuteAsync($"""
+            CREATE OR REPLACE TEMP TABLE _task_inputs AS SELECT {recorded} AS inputs;
             DELETE FROM {WarehouseSchema.Models} WHERE model = {Sql.Literal(model.Name)};
             INSERT INTO {WarehouseSchema.Models} VALUES ({Sql.Literal(model.Name)}, {Sql.Literal(model.SqlHash)}, {Sql.Literal(columns)},
-                {(rows is null ? "NULL" : rows.Value.ToString(CultureInfo.InvariantCulture))}, {(checksum is null ? "NULL" : Sql.Literal(checksum))}, '{runId}', {now});
+                {(rows is null ? "NULL" : rows.Value.ToString(CultureInfo.InvariantCulture))}, {(checksum is null ? "NULL" : Sql.Literal(checksum))}, '{runId}', {now},
+                (SELECT inputs FROM _task_inputs));
+            DROP TABLE _task_inputs;
             """, cancellationToken);
         return new TaskOutcome(TaskOutcomeKind.Succeeded, rows, checksum, null, false, tests);
     }

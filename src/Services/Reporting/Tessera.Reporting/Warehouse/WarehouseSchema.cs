@@ -65,7 +65,8 @@ public static class WarehouseSchema
             row_count BIGINT,
             checksum VARCHAR,
             run_id UUID NOT NULL,
-            built_at TIMESTAMPTZ NOT NULL);
+            built_at TIMESTAMPTZ NOT NULL,
+            inputs VARCHAR);
         """,
     ];
 

@@ -82,6 +82,7 @@ CREATE TABLE run_tasks (
     checksum TEXT NULL,
     depends_on TEXT NOT NULL,
     on_critical_path INTEGER NOT NULL,
+    conditional INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, no)
 );
 CREATE INDEX ix_run_tasks_tenant_model ON run_tasks (tenant_id, model, status, finished_at);
