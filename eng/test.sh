@@ -23,4 +23,6 @@ dotnet build Tessera.slnx -c Release
 dotnet test Tessera.slnx -c Release --no-build --blame-hang-timeout 10m \
     --filter "FullyQualifiedName!~Tessera.System.Tests&FullyQualifiedName!~Tessera.Browser.Tests"
 dotnet test tests/Tessera.System.Tests -c Release --no-build --blame-hang-timeout 10m
+# What the route matrix covered (docs/security.md): one line per check, then anything exempt.
+cat tests/Tessera.System.Tests/bin/Release/net10.0/route-matrix.txt
 dotnet test tests/Tessera.Browser.Tests -c Release --no-build --blame-hang-timeout 10m

@@ -19,15 +19,26 @@ internal sealed record DataLayout(string Root)
     /// </summary>
     public string HoldFor(string service) => Path.Combine(Run, "hold", service);
 
+    /// <summary>
+    /// The folders, closed to other users like every file in them: databases, WAL files, logs and uploads hold business
+    /// and personal data. The services and their files inherit the AppHost's umask (077), so they are created owner-only.
+    /// </summary>
     public void Create()
     {
-        Directory.CreateDirectory(Root);
-        Directory.CreateDirectory(Logs);
-        Directory.CreateDirectory(Run);
-        // Same owner-only mode the services' SecretStore uses, whoever creates the folder first.
-        if (OperatingSystem.IsWindows())
-            Directory.CreateDirectory(Secrets);
-        else
-            Directory.CreateDirectory(Secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        OwnerOnly.Apply();
+        foreach (var folder in new[] { Root, Logs, Run, Secrets })
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+                continue;
+            }
+            Directory.CreateDirectory(folder, OwnerOnly.Folder);
+            var mode = File.GetUnixFileMode(folder);
+            // An existing data folder from an earlier version is closed too; a shared one such as /tmp is left alone.
+            if ((mode & UnixFileMode.StickyBit) == 0 && (mode & ~OwnerOnly.Folder) != 0)
+                OwnerOnly.TrySetMode(folder, OwnerOnly.Folder);
+        }
+        OwnerOnly.RestrictFiles(Logs, "*.log");
     }
 }

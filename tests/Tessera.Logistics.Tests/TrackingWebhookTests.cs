@@ -177,8 +177,27 @@ public sealed class TrackingWebhookTests(LogisticsFactory factory) : IClassFixtu
         invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await invalid.ProblemAsync()).ErrorFields().ShouldBe(["events[0].eventId", "events[0].status", "events[1].occurredAt"], ignoreOrder: true);
         broken.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await broken.ProblemAsync()).GetProperty("title").GetString().ShouldBe("The request body is not valid JSON");
+        (await broken.ProblemAsync()).GetProperty("detail").GetString()!.ShouldContain("not well-formed JSON");
         (await none.ProblemAsync()).ErrorFields().ShouldBe(["events"]);
+        var after = await logistics.GetAsync(shipment.Id);
+        (after.Status, after.Tracking.Count).ShouldBe((ShipmentStatus.Dispatched, 0));
+    }
+
+    [Theory]
+    [InlineData("2025-03-01T09:00:00", "with an offset")]
+    [InlineData("2025-03-01", "with an offset")]
+    [InlineData("yesterday", "with an offset")]
+    public async Task A_timestamp_without_an_offset_is_refused_naming_it_and_nothing_is_kept(string occurredAt, string expected)
+    {
+        var (logistics, secret, shipment) = await DispatchedAsync();
+        var body = $$"""{"events":[{"eventId":"tz1","waybillNumber":"{{shipment.WaybillNumber}}","status":"Delivered","occurredAt":"{{occurredAt}}"}]}""";
+
+        var response = await logistics.SignedAsync("GHN", body, WebhookSecrets.Sign(Encoding.UTF8.GetBytes(body), secret));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await response.ProblemAsync();
+        problem.ErrorFields().ShouldBe(["events[0].occurredAt"]);
+        problem.GetProperty("errors").GetProperty("events[0].occurredAt")[0].GetString()!.ShouldContain(expected);
         var after = await logistics.GetAsync(shipment.Id);
         (after.Status, after.Tracking.Count).ShouldBe((ShipmentStatus.Dispatched, 0));
     }

@@ -34,6 +34,21 @@ public sealed class LocalSubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_written_in_bulk_wake_their_subscribers_at_once()
+    {
+        // Rows written by InsertAddedInBulk (the order import) bypass SaveChanges: the commit must still announce their
+        // types, or their subscribers would only find them when their wait runs out (30 s for a local read model).
+        await _node.PublishAsync("t1", "warm-up", 1);
+        await Poll.UntilAsync(_node.EffectsAsync, e => e.Count >= 1, "the first effect");
+
+        var id = await _node.PublishInBulkAsync("t1", "bulk", 2);
+
+        var handled = await Poll.UntilAsync(() => _node.InboxAsync(id), m => m?.Status == InboxStatus.Processed, "the bulk-written event to be handled",
+            TimeSpan.FromSeconds(10));
+        handled.ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task A_failing_message_rolls_back_alone_and_its_neighbours_in_the_same_group_commit()
     {
         _faults.Failing["bad"] = true;

@@ -255,6 +255,21 @@ public sealed class ImportTests(OrdersFactory factory) : IClassFixture<OrdersFac
         (await viewer.GetAsync($"/api/orders/imports/{Guid.NewGuid()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00 }, "U+0003 on line 1")]
+    [InlineData(new byte[] { 0x61, 0x2c, 0x62, 0x0a, 0x41, 0x00, 0x42, 0x2c, 0x43, 0x0a }, "U+0000 on line 2")]
+    [InlineData(new byte[] { 0x61, 0x2c, 0x62, 0x0a, 0x41, 0xe2, 0x80, 0xae, 0x42, 0x2c, 0x43, 0x0a }, "U+202E on line 2")]
+    [InlineData(new byte[] { 0x61, 0x2c, 0x62, 0x0a, 0xc0, 0xae, 0x2c, 0x43, 0x0a }, "not UTF-8 text")]
+    public async Task A_file_that_is_not_clean_utf8_text_is_refused_at_once_naming_the_line(byte[] content, string expected)
+    {
+        var response = await Client.PostAsync("/api/orders/imports", new ByteArrayContent(content) { Headers = { ContentType = new("text/csv") } });
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var problem = await response.ProblemAsync();
+        problem.ErrorFields().ShouldBe(["file"]);
+        problem.GetProperty("errors").GetProperty("file")[0].GetString()!.ShouldContain(expected);
+    }
+
     [Fact]
     public async Task The_uploaded_file_is_sealed_at_rest_and_removed_when_the_import_is_done()
     {

@@ -71,9 +71,10 @@ public sealed class OrderApiTests(OrdersFactory factory) : IClassFixture<OrdersF
 
         var placed = (await factory.PublishedAsync<OrderPlaced>()).Single(e => e.OrderId == created.Id);
 
-        (placed.Currency, placed.CustomerReference, placed.Province).ShouldBe(("VND", "CRM-42", "Hà Nội"));
-        placed.Totals.ShouldBe(new TotalsDto(240000m, 0m, 24000m, 30000m, 294000m));
-        placed.Prices.ShouldNotBeNull().ShouldHaveSingleItem().ShouldBe(new PricedOrderLine(1, 120000m, 0m, 0m, 24000m, 264000m));
+        (placed.CustomerReference, placed.Province).ShouldBe(("CRM-42", "Hà Nội"));
+        var pricing = placed.Pricing.ShouldNotBeNull();
+        (pricing.Currency, pricing.ShippingFee, pricing.DiscountTotal, pricing.TaxTotal, pricing.GrandTotal).ShouldBe(("VND", 30000m, 0m, 24000m, 294000m));
+        pricing.Lines.ShouldHaveSingleItem().ShouldBe(new PricedOrderLine(1, sku, 2m, 120000m, 0m, 0m, 0.1m, 24000m, 264000m));
         var payload = await factory.QueryAsync(null, db => db.Set<Tessera.Messaging.Outbox.OutboxMessage>()
             .Where(m => m.Type == "OrderPlaced" && m.AggregateId == created.Id.ToString()).Select(m => m.Payload).SingleAsync());
         foreach (var personal in new[] { "Nguyễn Văn An", "901 234 567", "an@example.vn", "Lý Thường Kiệt" })

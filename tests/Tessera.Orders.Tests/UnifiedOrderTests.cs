@@ -89,7 +89,12 @@ public sealed class UnifiedOrderTests(OrdersFactory factory) : IClassFixture<Ord
         order.Payment.ShouldBe(new PaymentDto("cod", PaymentStatus.Unpaid));
         (order.Operational!.PreferredWarehouse, order.Operational.Notes).ShouldBe(("HCM", "Call before delivery"));
         order.Operational.Tags.ShouldBe(["gift", "vip"]);
-        (await factory.PublishedAsync<OrderPlaced>()).Single(e => e.OrderId == created.Id).PreferredWarehouse.ShouldBe("HCM");
+        var placed = (await factory.PublishedAsync<OrderPlaced>()).Single(e => e.OrderId == created.Id);
+        placed.PreferredWarehouse.ShouldBe("HCM");
+        // Finance invoices from these, never repricing: the line's net after both discounts, its tax, the shipping fee.
+        placed.Pricing.ShouldNotBeNull();
+        (placed.Pricing.Currency, placed.Pricing.ShippingFee, placed.Pricing.TaxTotal, placed.Pricing.GrandTotal).ShouldBe(("VND", 30000m, 30000m, 360000m));
+        placed.Pricing.Lines.ShouldBe([new PricedOrderLine(1, sku, 3m, 120000m, 10000m, 50000m, 0.1m, 30000m, 330000m)]);
     }
 
     [Fact]

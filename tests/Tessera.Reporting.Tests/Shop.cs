@@ -91,13 +91,11 @@ public sealed class Shop
 
     public Task AnnounceAsync(ShopOrder order, string? province = null, string? preferredWarehouse = null) =>
         Publish("orders", order.Id.ToString(), new OrderPlaced(order.Id, order.Number, order.Channel,
-            order.Lines.Select((l, i) => new OrderedLine(i + 1, l.Sku, l.Quantity)).ToList(), order.PlacedAt, preferredWarehouse, order.Currency, Totals(order),
-            Prices(order), order.Customer, province), order.PlacedAt);
+            order.Lines.Select((l, i) => new OrderedLine(i + 1, l.Sku, l.Quantity)).ToList(), order.PlacedAt, preferredWarehouse, Pricing(order),
+            order.Customer, province), order.PlacedAt);
 
-    private static TotalsDto Totals(ShopOrder o) => new(o.LinesTotal, 0, 0, o.ShippingFee, o.Total);
-
-    private static List<PricedOrderLine> Prices(ShopOrder o) =>
-        o.Lines.Select((l, i) => new PricedOrderLine(i + 1, l.Price, 0, 0, 0, l.Quantity * l.Price)).ToList();
+    private static OrderPricingDto Pricing(ShopOrder o) => new(o.Currency,
+        o.Lines.Select((l, i) => new PricedOrderLine(i + 1, l.Sku, l.Quantity, l.Price, 0, 0, 0, 0, l.Quantity * l.Price)).ToList(), o.ShippingFee, 0, 0, o.Total);
 
     /// <summary>Inventory reserves every line in <paramref name="warehouse"/> and the order is confirmed.</summary>
     public async Task ConfirmAsync(ShopOrder order, string warehouse, DateTimeOffset at)

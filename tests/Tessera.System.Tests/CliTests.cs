@@ -87,6 +87,32 @@ public sealed class CliTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task A_tenant_created_with_the_ifrs_chart_keeps_its_books_in_it_and_verify_finds_the_hash_chain_whole()
+    {
+        var id = "ifrs" + Guid.NewGuid().ToString("N")[..6];
+
+        var (code, output) = await Tessera("tenant", "create", "--id", id, "--name", "Global Trading", "--admin-username", "owner",
+            "--admin-password", "owner-password-1", "--currency", "USD", "--time-zone", "Europe/Berlin", "--chart", "ifrs");
+        var (wrong, wrongOutput) = await Tessera("tenant", "create", "--id", id + "x", "--name", "X", "--admin-username", "owner",
+            "--admin-password", "owner-password-1", "--chart", "us-gaap");
+        await fixture.Admin.PostJsonAsync("/api/finance/entries", new
+        {
+            date = "2026-11-02", description = "Capital", lines = new object[] { new { account = "112", debit = 1000m }, new { account = "4111", credit = 1000m } },
+        });
+        var (verify, verifyOutput) = await Tessera("finance", "verify");
+
+        code.ShouldBe(0, output);
+        output.ShouldContain("Its books keep the chart of accounts ifrs.");
+        wrong.ShouldNotBe(0);
+        using var owner = await fixture.System.SignInAsync(id, "owner", "owner-password-1");
+        var books = await owner.GetFromJsonAsync<global::System.Text.Json.JsonElement>("/api/finance/ledger", TesseraJson.Options);
+        (books.GetProperty("chart").GetString(), books.GetProperty("currency").GetString(), books.GetProperty("timeZone").GetString())
+            .ShouldBe(("ifrs", "USD", "Europe/Berlin"));
+        verify.ShouldBe(0, verifyOutput);
+        verifyOutput.ShouldContain("The hash chain holds");
+    }
+
+    [Fact]
     public async Task Dead_letters_can_be_listed_and_unknown_ones_are_refused_clearly()
     {
         var (list, listOutput) = await Tessera("dead-letters", "list", "--service", "inventory");

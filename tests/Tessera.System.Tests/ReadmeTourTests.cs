@@ -19,7 +19,7 @@ public sealed class ReadmeTourTests(SystemFixture fixture)
     {
         fixture.System.StartupTime.ShouldBeLessThan(TimeSpan.FromSeconds(60));
         var status = (await fixture.System.StatusAsync())!;
-        status.Services.Select(s => s.Name).ShouldBe(["catalog", "inventory", "orders", "procurement", "logistics", "reporting", "web"], ignoreOrder: true);
+        status.Services.Select(s => s.Name).ShouldBe(["catalog", "inventory", "orders", "procurement", "logistics", "finance", "reporting", "web"], ignoreOrder: true);
         status.Services.ShouldAllBe(s => s.State == "ready" && new Uri(s.Url).Host == "127.0.0.1");
     }
 

@@ -158,16 +158,9 @@ public sealed class RunningSystem : IAsyncDisposable
         Poll.UntilAsync(() => ServiceAsync(name), s => s.Pid != oldPid && s.State == "ready", $"{name} to be restarted and ready",
             TimeSpan.FromSeconds(60));
 
-    public async Task<HttpClient> SignInAsync(string tenant = "demo", string username = "admin", string password = AdminPassword)
-    {
-        using var anonymous = new HttpClient { BaseAddress = PublicUrl };
-        var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { tenant, username, password });
-        response.EnsureSuccessStatusCode();
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString();
-        var client = new HttpClient { BaseAddress = PublicUrl, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    /// <summary>An API client signed in as that user, refreshing its access token as it nears expiry.</summary>
+    public Task<HttpClient> SignInAsync(string tenant = "demo", string username = "admin", string password = AdminPassword) =>
+        AccessTokenHandler.SignInAsync(PublicUrl, tenant, username, password);
 
     /// <summary>SIGTERM, as a service manager or Ctrl+C would; returns once the AppHost has exited.</summary>
     public async Task StopAsync()

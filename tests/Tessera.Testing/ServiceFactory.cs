@@ -49,13 +49,17 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
         return client;
     }
 
-    /// <summary>Hands an event to the inbox as if <paramref name="producer"/> had published it; returns its message id.</summary>
-    public async Task<Guid> DeliverAsync<TEvent>(string producer, string tenant, string aggregateId, TEvent @event, Guid? messageId = null)
+    /// <summary>
+    /// Hands an event to the inbox as if <paramref name="producer"/> had published it (at <paramref name="occurredAt"/>,
+    /// now by default); returns its message id.
+    /// </summary>
+    public async Task<Guid> DeliverAsync<TEvent>(string producer, string tenant, string aggregateId, TEvent @event, Guid? messageId = null,
+        DateTimeOffset? occurredAt = null)
         where TEvent : class
     {
         var (type, version) = EventTypes.Of(typeof(TEvent));
         var id = messageId ?? Guid.CreateVersion7();
-        var envelope = new EventEnvelope(id, type, version, tenant, DateTimeOffset.UtcNow, producer, aggregateId, Guid.CreateVersion7(), null, null,
+        var envelope = new EventEnvelope(id, type, version, tenant, occurredAt ?? DateTimeOffset.UtcNow, producer, aggregateId, Guid.CreateVersion7(), null, null,
             JsonSerializer.SerializeToElement(@event, TesseraJson.Options), 0);
         await Services.GetRequiredService<IInboxSink>().StageAsync(producer, [envelope], null, CancellationToken.None);
         return id;

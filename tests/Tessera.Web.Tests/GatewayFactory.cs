@@ -16,6 +16,10 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
     public const string AdminPassword = "demo-password-123";
     private readonly int _echoPort = Ports.Free();
     private WebApplication? _echo;
+    private int _echoCalls;
+
+    /// <summary>How many requests reached the echoing "catalog".</summary>
+    public int EchoCalls => Volatile.Read(ref _echoCalls);
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -25,6 +29,7 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
         ["Tessera:Services:orders"] = $"http://127.0.0.1:{Ports.Free()}",
         ["Tessera:RateLimit:ApiBurst"] = "20",
         ["Tessera:RateLimit:ApiPerSecond"] = "1",
+        ["Tessera:RateLimit:SignInPerMinute"] = "1000",
     };
 
     public async Task InitializeAsync()
@@ -44,6 +49,7 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
         });
         _echo.Map("/{**path}", async (HttpContext context) =>
         {
+            Interlocked.Increment(ref _echoCalls);
             var token = context.Request.Headers.Authorization.ToString()["Bearer ".Length..];
             var claims = TestTokens.Codec(DataDir).Validate(token, TokenAudiences.Internal).Claims;
             using var reader = new StreamReader(context.Request.Body);

@@ -14,7 +14,8 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
         var response = await factory.CreateClient().PostAsJsonAsync("/api/auth/token", new { tenant, username, password });
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        body.GetProperty("expires_in").GetInt32().ShouldBe(3600);
+        body.GetProperty("expires_in").GetInt32().ShouldBe(900);
+        body.GetProperty("refresh_token").GetString().ShouldNotBeNullOrEmpty();
         body.GetProperty("token_type").GetString().ShouldBe("Bearer");
         return body.GetProperty("access_token").GetString()!;
     }

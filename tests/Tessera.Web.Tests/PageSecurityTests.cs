@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Tessera.Testing;
 
 namespace Tessera.Web.Tests;
@@ -8,27 +6,12 @@ namespace Tessera.Web.Tests;
 /// <summary>What protects the pages: sign-in, roles, CSRF tokens, security headers, and session keys kept in the data folder.</summary>
 public sealed class PageSecurityTests(GatewayFactory factory) : IClassFixture<GatewayFactory>
 {
-    private HttpClient Browser() => factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    private HttpClient Browser() => Browsers.New(factory);
 
-    private async Task<HttpClient> SignedInAsync(string tenant = "demo", string username = "admin", string password = GatewayFactory.AdminPassword)
-    {
-        var browser = Browser();
-        var form = await browser.GetStringAsync("/signin");
-        var response = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Tenant"] = tenant,
-            ["Username"] = username,
-            ["Password"] = password,
-            ["__RequestVerificationToken"] = Token(form),
-        }));
-        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
-        return browser;
-    }
+    private Task<HttpClient> SignedInAsync(string tenant = "demo", string username = "admin", string password = GatewayFactory.AdminPassword) =>
+        Browsers.SignedInAsync(factory, tenant, username, password);
 
-    private static string Token(string html) =>
-        Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"|\"RequestVerificationToken\": \"([^\"]+)\"") is { Success: true } m
-            ? (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)
-            : throw new InvalidOperationException("No antiforgery token in the page.");
+    private static string Token(string html) => Browsers.Token(html);
 
     [Fact]
     public async Task Pages_need_a_session_and_send_people_to_sign_in()

@@ -27,6 +27,9 @@ public sealed class MessagingOptions
 
     public int FeedPageSize { get; set; } = 200;
 
+    /// <summary>A group of inbox messages holds the write gate at most about this long; API writes queue behind it.</summary>
+    public TimeSpan MaxGroupDuration { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Turns off pulling from other services (functional tests drive the inbox directly).</summary>
     public bool SubscriptionsEnabled { get; set; } = true;
 }

@@ -48,6 +48,7 @@ public static class MessagingRegistration
         services.AddSingleton<IInterceptor, OutboxCommitInterceptor>();
         services.AddScoped<MessageScope>();
         services.AddScoped<IOutbox, Outbox<TContext>>();
+        services.AddSingleton<InboxHandler<TContext>>();
         services.AddSingleton<IInboxSink, InboxSink<TContext>>();
         services.AddSingleton<SubscriptionMonitor>();
         services.AddSingleton<IMessageTransport, FeedTransport<TContext>>();

@@ -17,6 +17,7 @@ using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Idempotency;
 using Tessera.ServiceDefaults.Json;
+using Tessera.ServiceDefaults.OpenApi;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Tenancy;
 
@@ -30,7 +31,10 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
+        FilePermissions.OwnerOnlyFromNowOn();
         builder.Services.Configure<TesseraOptions>(builder.Configuration.GetSection(TesseraOptions.Section));
+        // Nothing in an answer needs to say which web server produced it.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         builder.Services.PostConfigure<TesseraOptions>(o => o.ServiceName = serviceName);
 
         builder.AddJsonLogging();
@@ -44,13 +48,16 @@ public static class ServiceDefaultsExtensions
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         builder.Services.AddExceptionHandler<ExceptionToProblem>();
-        builder.Services.ConfigureHttpJsonOptions(o => TesseraJson.Configure(o.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(o => TesseraJson.ConfigureInput(o.SerializerOptions));
+        // A body or parameter the framework cannot bind throws, so that ExceptionToProblem can name the field and what it
+        // expects instead of the framework's bare 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy
         {
             Timeout = TimeSpan.FromSeconds(30),
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddTesseraOpenApi();
         builder.Services.AddHealthChecks().AddCheck("process", () => HealthCheckResult.Healthy(), tags: ["live"]);
         builder.Services.AddHttpContextAccessor();
 
@@ -104,6 +111,8 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    private const string UnsupportedMediaType = "expected application/json for this request's body.";
+
     /// <summary>The middleware every service runs, in order.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
@@ -127,7 +136,12 @@ public static class ServiceDefaultsExtensions
             await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = http,
-                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title },
+                ProblemDetails = status == StatusCodes.Status415UnsupportedMediaType
+                    ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["Content-Type"] = [UnsupportedMediaType] })
+                    {
+                        Status = status, Title = title, Detail = "Content-Type: " + UnsupportedMediaType,
+                    }
+                    : new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title },
             });
         });
         app.UseMiddleware<RequestLogging>();

@@ -15,8 +15,9 @@ public sealed class ApiException(HttpStatusCode status, string message) : Except
 }
 
 /// <summary>
-/// A thin client of the public API. It signs in once, and retries what is safe to retry: 429 after Retry-After, and
-/// 503 for requests that carry an Idempotency-Key (or are reads).
+/// A thin client of the public API. It signs in once and refreshes its access token (fifteen minutes) with the refresh
+/// token before it runs out, so long imports and benchmarks keep going; and it retries what is safe to retry: 429
+/// after Retry-After, and 503 for requests that carry an Idempotency-Key (or are reads).
 /// </summary>
 public sealed class ApiClient : IDisposable
 {
@@ -24,7 +25,12 @@ public sealed class ApiClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly Connection _connection;
+    private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(2);
+
+    private readonly SemaphoreSlim _renewal = new(1, 1);
     private string? _token;
+    private string? _refreshToken;
+    private DateTimeOffset _expiresAt = DateTimeOffset.MaxValue;
 
     public ApiClient(Connection connection)
     {
@@ -34,9 +40,34 @@ public sealed class ApiClient : IDisposable
         _http = new HttpClient { BaseAddress = connection.Url, Timeout = TimeSpan.FromMinutes(5) };
     }
 
+    /// <summary>The current access token, renewed first when it is about to run out.</summary>
     public async Task<string> SignInAsync(CancellationToken cancellationToken)
     {
-        if (_token is not null)
+        if (_token is not null && DateTimeOffset.UtcNow < _expiresAt - RenewBefore)
+            return _token;
+        // Parallel commands renew once: a refresh token presented twice ends the session on the server.
+        await _renewal.WaitAsync(cancellationToken);
+        try
+        {
+            return await RenewAsync(cancellationToken);
+        }
+        finally
+        {
+            _renewal.Release();
+        }
+    }
+
+    private async Task<string> RenewAsync(CancellationToken cancellationToken)
+    {
+        if (_token is not null && DateTimeOffset.UtcNow < _expiresAt - RenewBefore)
+            return _token;
+        if (_refreshToken is not null)
+        {
+            var refreshed = await _http.PostAsJsonAsync("/api/auth/refresh", new Dictionary<string, string> { ["refresh_token"] = _refreshToken }, cancellationToken);
+            if (refreshed.IsSuccessStatusCode)
+                return await KeepAsync(refreshed, cancellationToken);
+        }
+        if (_token is not null && string.IsNullOrEmpty(_connection.Password))
             return _token;
         if (string.IsNullOrEmpty(_connection.Password))
             throw new ApiException(HttpStatusCode.Unauthorized, "No password: pass --password or set TESSERA_PASSWORD (or pass --token).");
@@ -44,9 +75,16 @@ public sealed class ApiClient : IDisposable
             new { tenant = _connection.Tenant, username = _connection.Username, password = _connection.Password }, cancellationToken);
         if (!response.IsSuccessStatusCode)
             throw new ApiException(response.StatusCode, $"Sign-in as {_connection.Username} in tenant {_connection.Tenant} failed: {await Describe(response)}");
+        return await KeepAsync(response, cancellationToken);
+    }
+
+    private async Task<string> KeepAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        _token = body.GetProperty("access_token").GetString();
-        return _token!;
+        _token = body.GetProperty("access_token").GetString()!;
+        _refreshToken = body.GetProperty("refresh_token").GetString();
+        _expiresAt = DateTimeOffset.UtcNow.AddSeconds(body.GetProperty("expires_in").GetInt32());
+        return _token;
     }
 
     public Task<HttpResponseMessage> GetAsync(string path, CancellationToken cancellationToken) =>
@@ -83,9 +121,9 @@ public sealed class ApiClient : IDisposable
 
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
     {
-        var token = await SignInAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
+            var token = await SignInAsync(cancellationToken);
             using var request = create();
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var retryable = request.Method == HttpMethod.Get || request.Headers.Contains("Idempotency-Key");
@@ -116,5 +154,9 @@ public sealed class ApiClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _renewal.Dispose();
+    }
 }

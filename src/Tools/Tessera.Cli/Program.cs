@@ -114,14 +114,26 @@ var adminUsername = new Option<string>("--admin-username") { Description = "User
 var adminPassword = new Option<string>("--admin-password") { Description = "Password of that administrator (10 characters or more)", Required = true };
 var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone of the tenant's business (default Asia/Ho_Chi_Minh)" };
 var currency = new Option<string?>("--currency") { Description = "Home currency, ISO 4217 (default VND)" };
-var createTenant = new Command("create", "Create a tenant with its first administrator (operators only)") { tenantId, tenantName, adminUsername, adminPassword, timeZone, currency };
+var chart = new Option<string?>("--chart") { Description = "Chart of accounts: vn-tt99 (Vietnam, Circular 99/2025/TT-BTC; the default) or ifrs" };
+chart.AcceptOnlyFromAmong("vn-tt99", "ifrs");
+var createTenant = new Command("create", "Create a tenant with its first administrator and its books (operators only)")
+    { tenantId, tenantName, adminUsername, adminPassword, timeZone, currency, chart };
 createTenant.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
     return await Run(() => TenantCommands.CreateAsync(api, result.GetValue(tenantId)!, result.GetValue(tenantName)!, result.GetValue(adminUsername)!,
-        result.GetValue(adminPassword)!, result.GetValue(timeZone), result.GetValue(currency), cancellationToken));
+        result.GetValue(adminPassword)!, result.GetValue(timeZone), result.GetValue(currency), result.GetValue(chart), cancellationToken));
 });
 root.Subcommands.Add(new Command("tenant", "Tenants of this installation") { createTenant });
+
+// finance verify
+var verify = new Command("verify", "Recompute the hash chain of the tenant's journal and name the first broken entry");
+verify.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => FinanceCommands.VerifyAsync(api, cancellationToken));
+});
+root.Subcommands.Add(new Command("finance", "The books") { verify });
 
 // bench stock-page
 var benchProducts = new Option<int>("--products") { Description = "Products in the catalog", DefaultValueFactory = _ => 10_000 };
@@ -144,12 +156,13 @@ var badEvery = new Option<int>("--bad-every") { Description = "Every n-th row ha
 var run = new Option<string>("--run") { Description = "Name of this run; orders carry it in their references", DefaultValueFactory = _ => DateTime.UtcNow.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) };
 var twice = new Option<bool>("--twice") { Description = "Import the same file a second time and check that nothing is added" };
 var keep = new Option<bool>("--keep") { Description = "Keep the generated file" };
-var importBench = new Command("import", "Time the import of a generated CSV of orders") { importLines, badEvery, run, twice, keep };
+var untilConfirmed = new Option<bool>("--until-confirmed") { Description = "After the first import, also time until no order is Pending any more" };
+var importBench = new Command("import", "Time the import of a generated CSV of orders") { importLines, badEvery, run, twice, keep, untilConfirmed };
 importBench.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
     return await Run(() => ImportBenchmark.RunAsync(api, new ImportBenchmark.Options(result.GetValue(importLines), result.GetValue(badEvery),
-        result.GetValue(run)!, result.GetValue(twice), result.GetValue(keep)), cancellationToken));
+        result.GetValue(run)!, result.GetValue(twice), result.GetValue(keep), result.GetValue(untilConfirmed)), cancellationToken));
 });
 
 // bench search
@@ -187,6 +200,40 @@ movementsBench.SetAction(async (result, cancellationToken) =>
         result.GetValue(ledgerWarmup), result.GetValue(ledgerPageSize), !result.GetValue(noSeed), result.GetValue(ledgerSku)!, result.GetValue(ledgerWarehouse)!),
         cancellationToken));
 });
+// bench finance
+var financeLines = new Option<long>("--lines") { Description = "Journal lines in the books (seeded through the API as manual entries)", DefaultValueFactory = _ => 1_000_000 };
+var financeRequests = new Option<int>("--requests") { Description = "Timed trial balances", DefaultValueFactory = _ => 300 };
+var financeWarmup = new Option<int>("--warmup") { Description = "Untimed trial balances first", DefaultValueFactory = _ => 30 };
+var financeNoSeed = new Option<bool>("--no-seed") { Description = "Measure only; the lines are already there" };
+var financeBench = new Command("finance", "Time the trial balance with many journal lines (seeds them through the API first)")
+    { financeLines, financeRequests, financeWarmup, financeNoSeed };
+financeBench.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => FinanceBenchmark.RunAsync(api, new FinanceBenchmark.Options(result.GetValue(financeLines), result.GetValue(financeRequests),
+        result.GetValue(financeWarmup), !result.GetValue(financeNoSeed)), cancellationToken));
+});
+// bench flow
+var flowRate = new Option<int>("--rate") { Description = "Orders per second of the paced phase", DefaultValueFactory = _ => 200 };
+var flowSeconds = new Option<int>("--seconds") { Description = "Length of the paced phase in seconds", DefaultValueFactory = _ => 60 };
+var flowBurst = new Option<int>("--burst") { Description = "Orders of the burst phase", DefaultValueFactory = _ => 10_000 };
+var flowConnections = new Option<int>("--connections") { Description = "Connections of the burst and the wide closed loop", DefaultValueFactory = _ => 32 };
+var flowClosedSeconds = new Option<int>("--closed-seconds") { Description = "Length of each closed loop in seconds", DefaultValueFactory = _ => 10 };
+var flowPhases = new Option<string>("--phases") { Description = "Comma-separated: closed, paced, burst", DefaultValueFactory = _ => "closed,paced,burst" };
+var flowData = new Option<string?>("--data") { Description = "The AppHost's data folder, to read the services' process ids (CPU time per order)" };
+var flowWarmup = new Option<int>("--warmup") { Description = "Orders placed and confirmed before anything is measured", DefaultValueFactory = _ => 2_000 };
+var flowBare = new Option<string?>("--bare") { Description = "The bare endpoint's dll (default: bench/Tessera.Bench.BareWrite's Release build)" };
+var flowBench = new Command("flow", "Place orders through the public API (closed loops, a paced rate, a burst): placement and Pending → Confirmed latency, " +
+                                    "confirmed/s and CPU per order per process, beside a bare single-hop endpoint")
+    { flowRate, flowSeconds, flowBurst, flowConnections, flowClosedSeconds, flowPhases, flowData, flowBare, flowWarmup, run };
+flowBench.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    var phases = result.GetValue(flowPhases)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    var options = new FlowBenchmark.Options(result.GetValue(flowRate), result.GetValue(flowSeconds), result.GetValue(flowBurst), result.GetValue(flowConnections),
+        result.GetValue(flowClosedSeconds), phases, result.GetValue(flowData), result.GetValue(flowBare), result.GetValue(run)!, result.GetValue(flowWarmup));
+    return await Run(() => FlowBenchmark.RunAsync(api, new Uri(result.GetValue(url)!), options, cancellationToken));
+});
 // bench warehouse
 var warehouseLines = new Option<long>("--lines") { Description = "Order lines over the period", DefaultValueFactory = _ => 10_000_000 };
 var warehouseDays = new Option<int>("--days") { Description = "Days the orders are spread over", DefaultValueFactory = _ => 365 };
@@ -210,7 +257,7 @@ var enginesBench = new Command("engines", "The same aggregation in DuckDB and SQ
 enginesBench.SetAction(async (result, cancellationToken) =>
     await Run(() => EngineBenchmark.RunAsync(result.GetValue(engineRows), result.GetValue(engineRepeats), cancellationToken)));
 root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera (warehouse and engines: the reporting engine in-process)")
-    { stockPage, importBench, searchBench, movementsBench, warehouseBench, enginesBench });
+    { stockPage, importBench, searchBench, movementsBench, financeBench, flowBench, warehouseBench, enginesBench });
 
 // orders import
 var importFile = new Argument<FileInfo>("file") { Description = "The CSV file (docs/import.md)" };

@@ -276,7 +276,8 @@ public static class WarehouseBenchmark
                 FROM b_orders o JOIN (
                     SELECT i,
                         list(json_object('lineNo', line_no, 'sku', sku, 'quantity', quantity) ORDER BY line_no) AS lines,
-                        list(json_object('lineNo', line_no, 'unitPrice', price, 'discount', 0, 'allocatedDiscount', 0, 'taxAmount', 0, 'lineTotal', line_total) ORDER BY line_no) AS prices,
+                        list(json_object('lineNo', line_no, 'sku', sku, 'quantity', quantity, 'unitPrice', price, 'discount', 0, 'allocatedDiscount', 0, 'taxRate', 0, 'taxAmount', 0,
+                                         'lineTotal', line_total) ORDER BY line_no) AS prices,
                         list(json_object('sku', sku, 'warehouse', 'W' || CAST(1 + i % 3 AS VARCHAR), 'quantity', quantity) ORDER BY line_no) AS reserved,
                         list(json_object('sku', sku, 'quantity', quantity) ORDER BY line_no) AS shipped,
                         list(json_object('sku', sku, 'quantity', quantity, 'unitCost', price * 0.6, 'value', quantity * price * 0.6) ORDER BY line_no) AS moved,
@@ -289,9 +290,10 @@ public static class WarehouseBenchmark
                 FROM (
                     SELECT 'orders' AS producer, 'OrderPlaced' AS type, order_id AS aggregate_id, placed_at AS occurred_at,
                            json_object('orderId', order_id, 'number', i + 1, 'channel', channel, 'lines', lines, 'placedAt', CAST(placed_at AS VARCHAR),
-                                       'preferredWarehouse', NULL, 'currency', 'VND',
-                                       'totals', json_object('subtotal', lines_total, 'discountTotal', 0, 'taxTotal', 0, 'shippingFee', shipping_fee, 'grandTotal', lines_total + shipping_fee),
-                                       'prices', prices, 'customerReference', 'C-' || CAST(i % 200000 AS VARCHAR),
+                                       'preferredWarehouse', NULL,
+                                       'pricing', json_object('currency', 'VND', 'lines', prices, 'shippingFee', shipping_fee, 'discountTotal', 0, 'taxTotal', 0,
+                                                              'grandTotal', lines_total + shipping_fee),
+                                       'customerReference', 'C-' || CAST(i % 200000 AS VARCHAR),
                                        'province', ['Hà Nội', 'Hồ Chí Minh', 'Đà Nẵng', 'Cần Thơ'][1 + i % 4]) AS payload
                     FROM b_docs
                     UNION ALL

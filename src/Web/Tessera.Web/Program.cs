@@ -20,6 +20,7 @@ builder.AddFrontEnd();
 
 var app = builder.Build();
 app.UseSecurityHeaders();
+app.UsePathGuard();
 app.UseStaticFiles();
 app.UseServiceDefaults();
 app.UseFrontEnd();

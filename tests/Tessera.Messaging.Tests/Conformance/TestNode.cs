@@ -151,6 +151,20 @@ public sealed class TestNode : IAsyncDisposable
         return message.MessageId;
     }
 
+    /// <summary>Publishes an event written with <see cref="ServiceDbContext.InsertAddedInBulk"/>, as the order import does.</summary>
+    public async Task<Guid> PublishInBulkAsync(string tenant, string aggregate, int sequence)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(tenant);
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        await using var transaction = await db.BeginWriteAsync();
+        scope.ServiceProvider.GetRequiredService<IOutbox>().Publish(new TestEvent(aggregate, sequence), aggregate);
+        var message = db.ChangeTracker.Entries<OutboxMessage>().Single().Entity;
+        db.InsertAddedInBulk();
+        await transaction.CommitAsync();
+        return message.MessageId;
+    }
+
     public async Task<List<Effect>> EffectsAsync()
     {
         await using var scope = App.Services.CreateAsyncScope();

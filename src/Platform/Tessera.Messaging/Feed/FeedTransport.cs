@@ -150,15 +150,22 @@ internal static class FeedEndpoint
         var producer = tessera.Value.ServiceName;
         var outbox = db.Set<OutboxMessage>().AsNoTracking();
 
+        var skipping = false;
         while (true)
         {
-            var next = signal.Committed.Next;
+            // Until rows of other types are seen, any commit wakes the poll (once) so that it can tell the subscriber
+            // within a second that it may move past them; from then on only the types it asked for wake it.
+            var next = skipping ? signal.Next(wanted) : signal.Committed.Next;
             var page = await ReadPageAsync(outbox, from, take, wanted, cancellationToken);
             var now = clock.GetUtcNow();
             if (page.Rows.Count > 0 || now >= deadline || page.Next - from >= take)
                 return TypedResults.Ok(new FeedPage(page.Rows.Select(r => ToEnvelope(r, producer)).ToList(), page.Next, page.Head));
-            if (page.Next > from && now + SkippedWait < deadline)
-                deadline = now + SkippedWait;
+            if (page.Next > from)
+            {
+                skipping = true;
+                if (now + SkippedWait < deadline)
+                    deadline = now + SkippedWait;
+            }
             try
             {
                 // A waiting long-poll ends as soon as shutdown starts (answering an empty page), so it never delays a graceful stop.

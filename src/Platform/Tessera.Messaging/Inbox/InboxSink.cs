@@ -21,9 +21,15 @@ public interface IInboxSink
     Task<int> StageAsync(string producer, IReadOnlyList<EventEnvelope> messages, long? checkpoint, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Stages a page and, in the same transaction, handles the staged messages whose aggregates have nothing older waiting:
+/// staging, checkpoint, effects and processed marks share one commit. A message that fails, or that the group had no
+/// time for, stays pending for <see cref="InboxProcessor{TContext}"/>, exactly as if it had only been staged.
+/// </summary>
 internal sealed class InboxSink<TContext>(
     IServiceScopeFactory scopes,
     SubscriptionRegistry registry,
+    InboxHandler<TContext> handler,
     InboxSignal signal,
     TimeProvider clock) : IInboxSink
     where TContext : ServiceDbContext
@@ -41,34 +47,36 @@ internal sealed class InboxSink<TContext>(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         var now = clock.GetUtcNow();
+        var wanted = messages.Where(m => registry.Handles(producer, m.Type, m.Version)).ToList();
+        // Serialized before taking the write gate: its critical section is the SQL.
+        var rows = wanted.Select(message => (Message: message, Row: new InboxMessage
+        {
+            MessageId = message.Id,
+            Producer = producer,
+            Position = message.Position,
+            Type = message.Type,
+            Version = message.Version,
+            Tenant = message.Tenant,
+            AggregateKey = message.AggregateId,
+            Envelope = JsonSerializer.Serialize(message, TesseraJson.Options),
+            Status = InboxStatus.Pending,
+            NextAttemptAt = now,
+            ReceivedAt = now,
+        })).ToList();
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var wanted = messages.Where(m => registry.Handles(producer, m.Type, m.Version)).ToList();
-        var ids = wanted.Select(m => m.Id).ToList();
+        var ids = rows.Select(r => r.Message.Id).ToList();
         var known = ids.Count == 0
             ? []
             : (await db.Set<InboxMessage>().Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(cancellationToken)).ToHashSet();
 
-        var staged = 0;
-        foreach (var message in wanted)
+        var staged = new List<(EventEnvelope Message, InboxMessage Row)>(rows.Count);
+        foreach (var (message, row) in rows)
         {
             if (!known.Add(message.Id))
                 continue;
-            db.Set<InboxMessage>().Add(new InboxMessage
-            {
-                MessageId = message.Id,
-                Producer = producer,
-                Position = message.Position,
-                Type = message.Type,
-                Version = message.Version,
-                Tenant = message.Tenant,
-                AggregateKey = message.AggregateId,
-                Envelope = JsonSerializer.Serialize(message, TesseraJson.Options),
-                Status = InboxStatus.Pending,
-                NextAttemptAt = now,
-                ReceivedAt = now,
-            });
-            staged++;
+            db.Set<InboxMessage>().Add(row);
+            staged.Add((message, row));
         }
 
         if (checkpoint is long position)
@@ -81,9 +89,28 @@ internal sealed class InboxSink<TContext>(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+
+        var outcome = staged.Count == 0
+            ? null
+            : await handler.HandleAsync(db, transaction, scope.ServiceProvider, await ReadyAsync(db, staged, cancellationToken), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (staged > 0)
+        if (outcome is not null && (outcome.LeftPending > 0 || outcome.Handled < staged.Count))
             signal.Staged.Notify();
-        return staged;
+        return staged.Count;
+    }
+
+    /// <summary>
+    /// The staged messages that may run now, in staging order: those whose aggregate has no older message still
+    /// pending or parked (that one runs first; the processor takes these in turn).
+    /// </summary>
+    private static async Task<List<InboxItem>> ReadyAsync(TContext db, List<(EventEnvelope Message, InboxMessage Row)> staged, CancellationToken cancellationToken)
+    {
+        var first = staged[0].Row.Sequence;
+        var keys = staged.Select(s => s.Row.AggregateKey).Distinct().ToList();
+        var waiting = (await db.Set<InboxMessage>().AsNoTracking()
+            .Where(m => keys.Contains(m.AggregateKey) && m.Sequence < first && (m.Status == InboxStatus.Pending || m.Status == InboxStatus.Parked))
+            .Select(m => m.AggregateKey).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        return staged.Where(s => !waiting.Contains(s.Row.AggregateKey)).Select(s => new InboxItem(s.Row.Sequence, s.Row.Producer, s.Message)).ToList();
     }
 }

@@ -32,7 +32,7 @@ internal sealed class LocalOutboxConsumer<TContext>(
         var types = registry.TypesFrom(producer);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var wake = signal.Committed.Next;
+            var wake = signal.Next(types);
             try
             {
                 checkpoint ??= await sink.GetCheckpointAsync(producer, cancellationToken);

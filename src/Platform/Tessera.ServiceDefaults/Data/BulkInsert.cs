@@ -1,10 +1,18 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Tessera.ServiceDefaults.Data;
+
+/// <summary>Sees the rows <see cref="ServiceDbContext.InsertAddedInBulk"/> writes, which bypass SaveChanges and its interceptors.</summary>
+public interface IBulkInsertInterceptor : IInterceptor
+{
+    void Inserting(DbContext context, IReadOnlyList<EntityEntry> added);
+}
 
 public abstract partial class ServiceDbContext
 {
@@ -26,7 +34,11 @@ public abstract partial class ServiceDbContext
         try
         {
             StampChanges();
-            return Insert(transaction, ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList());
+            var added = ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList();
+            // Interceptors that see what SaveChanges writes (the outbox's commit signal) must see these rows too.
+            foreach (var observer in this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<IBulkInsertInterceptor>() ?? [])
+                observer.Inserting(this, added);
+            return Insert(transaction, added);
         }
         finally
         {

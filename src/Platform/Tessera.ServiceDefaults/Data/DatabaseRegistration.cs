@@ -60,12 +60,15 @@ public static class DatabaseRegistration
         // One gate for every database of the process: writes to two of them never nest, so sharing it is safe.
         builder.Services.TryAddSingleton(new WriteGate());
         builder.Services.TryAddSingleton<SqlitePragmas>();
+        // The options are built once per process, not once per unit of work: every inbox group, feed page and request
+        // creates a context, and rebuilding its options (and the connection string, with its folder check) each time
+        // was a measurable share of a busy service's CPU.
         builder.Services.AddDbContext<TContext>((sp, options) =>
         {
             options.UseSqlite(ConnectionString(sp, fileName));
             options.AddInterceptors(sp.GetRequiredService<SqlitePragmas>());
             options.AddInterceptors(sp.GetServices<IInterceptor>());
-        });
+        }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck<TContext>>(healthCheck, tags: ["ready"]);
         return builder;
     }
@@ -77,7 +80,7 @@ public static class DatabaseRegistration
             return configured;
         var tessera = services.GetRequiredService<IOptions<TesseraOptions>>().Value;
         var dataDir = tessera.ResolveDataDir();
-        Directory.CreateDirectory(dataDir);
+        FilePermissions.OwnerOnlyFolderAt(dataDir);
         return $"Data Source={Path.Combine(dataDir, (fileName ?? tessera.ServiceName) + ".db")};Pooling=True;Default Timeout=30";
     }
 
@@ -87,6 +90,8 @@ public static class DatabaseRegistration
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (db.Database.GetDbConnection().DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+            FilePermissions.RestrictExisting(folder, Path.GetFileName(file) + "*");
         var catalog = scope.ServiceProvider.GetRequiredService<DatabaseMigrations<TContext>>().Catalog;
         var applied = await MigrationRunner.ApplyAsync(db, catalog, cancellationToken);
         if (applied.Count > 0)

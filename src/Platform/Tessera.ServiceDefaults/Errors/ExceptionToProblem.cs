@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tessera.ServiceDefaults.Json;
 
 namespace Tessera.ServiceDefaults.Errors;
 
@@ -13,18 +14,29 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var binding = exception is BadHttpRequestException refused ? BindingProblems.FromBadRequest(httpContext, refused) : null;
+        if (binding is { } field)
+            return await WriteFieldProblemAsync(httpContext, exception, field.Status, field.Title, field.Error);
+        if (exception is JsonException json)
+            return await WriteFieldProblemAsync(httpContext, exception, StatusCodes.Status400BadRequest, "The request is not valid",
+                BindingProblems.FromJson(json, null, TesseraJson.Input));
+
         var (status, title, detail) = exception switch
         {
             ProblemException problem => (problem.Status, problem.Title, problem.Message),
             DependencyUnavailableException dependency => (StatusCodes.Status503ServiceUnavailable,
                 $"{char.ToUpperInvariant(dependency.Service[0])}{dependency.Service[1..]} is unavailable",
                 $"This request needs {dependency.Service}, which is not answering right now. Try again shortly; nothing was saved."),
-            BadHttpRequestException bad when bad.InnerException is JsonException json =>
-                (StatusCodes.Status400BadRequest, "The request body is not valid JSON", Describe(json)),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (StatusCodes.Status413PayloadTooLarge, "The body is too large", "Send a smaller request body."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } =>
+                (StatusCodes.Status408RequestTimeout, "The body came too slowly", "Send the whole request body without pausing."),
             BadHttpRequestException bad =>
                 (bad.StatusCode, "The request is not valid", bad.Message),
-            JsonException json =>
-                (StatusCodes.Status400BadRequest, "The request body is not valid JSON", Describe(json)),
+            // A value within every input bound still made a computed amount exceed what a decimal holds.
+            OverflowException =>
+                (StatusCodes.Status422UnprocessableEntity, "A computed amount is too large",
+                    "Quantities and prices this large multiply or add up to more than can be recorded. Use smaller values."),
             DbUpdateConcurrencyException =>
                 (StatusCodes.Status409Conflict, "The record was changed by someone else",
                     "Another change was saved first. Reload the record and apply your change again."),
@@ -43,27 +55,33 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
         else
             logger.LogInformation("Request refused with {Status}: {Title}", status, title);
 
-        if (httpContext.Response.HasStarted)
-            return false;
-
-        httpContext.Response.StatusCode = status;
-        if (httpContext.RequestServices.GetService<IHtmlErrorPage>() is { } page && page.Handles(httpContext))
-        {
-            await page.WriteAsync(httpContext, status, title, detail);
-            return true;
-        }
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+        return await WriteAsync(httpContext, exception, new ProblemDetails { Status = status, Title = title, Detail = detail });
     }
 
-    private static string Describe(JsonException json) =>
-        json.Path is { Length: > 0 } path
-            ? $"The value at '{path.TrimStart('$', '.')}' could not be read. Check its type and format."
-            : "The body could not be read as JSON.";
+    private async ValueTask<bool> WriteFieldProblemAsync(HttpContext httpContext, Exception exception, int status, string title, FieldError error)
+    {
+        logger.LogInformation("Request refused with {Status}: {Title} ({Field})", status, title, error.Field);
+        return await WriteAsync(httpContext, exception,
+            new HttpValidationProblemDetails(new Dictionary<string, string[]> { [error.Field] = [error.Message] })
+            {
+                Status = status,
+                Title = title,
+                Detail = $"{error.Field}: {error.Message}",
+            });
+    }
+
+    private async ValueTask<bool> WriteAsync(HttpContext httpContext, Exception exception, ProblemDetails problem)
+    {
+        if (httpContext.Response.HasStarted)
+            return false;
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        if (httpContext.RequestServices.GetService<IHtmlErrorPage>() is { } page && page.Handles(httpContext))
+        {
+            await page.WriteAsync(httpContext, problem.Status.Value, problem.Title!, problem.Detail!);
+            return true;
+        }
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, Exception = exception, ProblemDetails = problem });
+    }
 }
 
 /// <summary>Stops a handler with a problem answer when a typed result cannot be returned from where the rule is checked.</summary>

@@ -13,12 +13,14 @@ public sealed class SecretStore
     public SecretStore(string directory)
     {
         _directory = directory;
-        Directory.CreateDirectory(directory);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FilePermissions.OwnerOnlyFolderAt(directory);
     }
 
-    public static SecretStore ForDataDir(string dataDir) => new(Path.Combine(dataDir, "secrets"));
+    public static SecretStore ForDataDir(string dataDir)
+    {
+        FilePermissions.OwnerOnlyFolderAt(dataDir);
+        return new SecretStore(Path.Combine(dataDir, "secrets"));
+    }
 
     public byte[] GetOrCreateKey(string name, int length = 32)
     {

@@ -18,6 +18,7 @@ public static class ServiceCatalog
         new("orders", ChecksInvariants: false),
         new("procurement", ChecksInvariants: true),
         new("logistics", ChecksInvariants: true),
+        new("finance", ChecksInvariants: true),
         new("reporting", ChecksInvariants: true),
     ];
 

@@ -8,6 +8,9 @@ public static class Roles
     public const string Warehouse = "warehouse";
     public const string Purchasing = "purchasing";
     public const string Finance = "finance";
+
+    /// <summary>Keeps the books: posts manual entries, payments and bills, edits posting rules, locks and closes periods.</summary>
+    public const string Accountant = "accountant";
     public const string Viewer = "viewer";
 
     /// <summary>May create tenants; held by the installation's first administrator.</summary>
@@ -16,7 +19,7 @@ public static class Roles
     /// <summary>Held by service identity tokens (background work between services, event feeds).</summary>
     public const string Service = "service";
 
-    public static readonly IReadOnlyList<string> TenantRoles = [Admin, Sales, Warehouse, Purchasing, Finance, Viewer];
+    public static readonly IReadOnlyList<string> TenantRoles = [Admin, Sales, Warehouse, Purchasing, Finance, Accountant, Viewer];
 }
 
 /// <summary>Claim names carried by Tessera tokens.</summary>
@@ -25,6 +28,9 @@ public static class TesseraClaims
     public const string Subject = "sub";
     public const string Tenant = "tid";
     public const string Role = "role";
+
+    /// <summary>The web front-end's server-side session a cookie or an access token belongs to.</summary>
+    public const string Session = "sid";
 
     /// <summary>Tenant value of service tokens that act for no single tenant (event feeds).</summary>
     public const string AnyTenant = "*";

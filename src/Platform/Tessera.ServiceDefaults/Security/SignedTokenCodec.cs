@@ -12,7 +12,8 @@ public sealed record TokenClaims(
     IReadOnlyList<string> Roles,
     string Audience,
     DateTimeOffset IssuedAt,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt,
+    string? SessionId = null);
 
 public enum TokenFailure
 {
@@ -64,12 +65,13 @@ public sealed class SignedTokenCodec
         _clock = clock;
     }
 
-    public string Issue(string subject, string tenant, IEnumerable<string> roles, string audience, TimeSpan lifetime)
+    /// <param name="sessionId">The server-side session an access token belongs to; revoking the session ends the token.</param>
+    public string Issue(string subject, string tenant, IEnumerable<string> roles, string audience, TimeSpan lifetime, string? sessionId = null)
     {
         var now = _clock.GetUtcNow();
         var header = new Header("HS256", "JWT", _keys[0].Kid);
         var payload = new Payload(Issuer, audience, subject, tenant, roles.Distinct().ToArray(),
-            now.ToUnixTimeSeconds(), now.Add(lifetime).ToUnixTimeSeconds());
+            now.ToUnixTimeSeconds(), now.Add(lifetime).ToUnixTimeSeconds(), sessionId);
         var signingInput = Encode(JsonSerializer.SerializeToUtf8Bytes(header, JsonOptions)) + "." +
                            Encode(JsonSerializer.SerializeToUtf8Bytes(payload, JsonOptions));
         var signature = HMACSHA256.HashData(_keys[0].Key, Encoding.ASCII.GetBytes(signingInput));
@@ -119,7 +121,7 @@ public sealed class SignedTokenCodec
             return Fail(TokenFailure.NotYetValid);
 
         return new TokenValidation(
-            new TokenClaims(payload.Sub, payload.Tid, payload.Roles ?? [], payload.Aud, issuedAt, expiresAt),
+            new TokenClaims(payload.Sub, payload.Tid, payload.Roles ?? [], payload.Aud, issuedAt, expiresAt, payload.Sid),
             TokenFailure.None);
     }
 
@@ -148,5 +150,6 @@ public sealed class SignedTokenCodec
         [property: JsonPropertyName("tid")] string? Tid,
         [property: JsonPropertyName("roles")] string[]? Roles,
         [property: JsonPropertyName("iat")] long Iat,
-        [property: JsonPropertyName("exp")] long Exp);
+        [property: JsonPropertyName("exp")] long Exp,
+        [property: JsonPropertyName("sid")] string? Sid = null);
 }

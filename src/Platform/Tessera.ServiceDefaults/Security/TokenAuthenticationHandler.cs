@@ -16,6 +16,12 @@ public sealed class TokenAuthenticationOptions : AuthenticationSchemeOptions
 
     /// <summary>The DI key of the <see cref="SignedTokenCodec"/> that validates tokens for this scheme.</summary>
     public string CodecKey { get; set; } = TokenAudiences.Internal;
+
+    /// <summary>
+    /// Asked after the signature and expiry hold, where tokens can be revoked before they expire (the web front-end's
+    /// sessions): null accepts the token, a text refuses it and says why.
+    /// </summary>
+    public Func<HttpContext, TokenClaims, ValueTask<string?>>? CheckRevocation { get; set; }
 }
 
 /// <summary>Bearer authentication with Tessera's signed tokens. Failures answer 401 problem details that say why.</summary>
@@ -27,22 +33,25 @@ public sealed class TokenAuthenticationHandler(
     public const string SchemeName = "TesseraToken";
     private const string FailureKey = "tessera.auth.failure";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = ReadBearer(Request);
         if (token is null)
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
 
         var codec = Context.RequestServices.GetRequiredKeyedService<SignedTokenCodec>(Options.CodecKey);
         var result = codec.Validate(token, Options.Audience);
-        if (!result.IsValid)
+        var failure = result.IsValid ? null : result.Describe();
+        if (failure is null && Options.CheckRevocation is { } check)
+            failure = await check(Context, result.Claims!);
+        if (failure is not null)
         {
-            Context.Items[FailureKey] = result.Describe();
-            return Task.FromResult(AuthenticateResult.Fail(result.Describe()));
+            Context.Items[FailureKey] = failure;
+            return AuthenticateResult.Fail(failure);
         }
 
         var principal = ToPrincipal(result.Claims!, Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     public static ClaimsPrincipal ToPrincipal(TokenClaims claims, string scheme)
@@ -53,6 +62,8 @@ public sealed class TokenAuthenticationHandler(
             new(TesseraClaims.Tenant, claims.Tenant),
             new("exp", claims.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
+        if (claims.SessionId is { } session)
+            list.Add(new Claim(TesseraClaims.Session, session));
         list.AddRange(claims.Roles.Select(r => new Claim(TesseraClaims.Role, r)));
         return new ClaimsPrincipal(new ClaimsIdentity(list, scheme, TesseraClaims.Subject, TesseraClaims.Role));
     }

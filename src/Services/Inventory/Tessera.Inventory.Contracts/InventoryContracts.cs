@@ -29,9 +29,11 @@ public sealed record ShortLine(string Sku, decimal Requested, decimal Available)
 /// <summary>
 /// Goods were received into a warehouse as purchase-in movements: a manual receipt (SourceType "receipt", ReceiptId
 /// the inventory receipt) or a procurement goods receipt (SourceType "goods-receipt", ReceiptId the procurement
-/// receipt, PurchaseOrderId its purchase order), each line at the cost it came in at.
+/// receipt, PurchaseOrderId its purchase order), each line at the cost it came in at. Movements are the ledger's
+/// movements as costed (their values, which finance posts; absent in events published before they were added).
 /// </summary>
-public sealed record StockReceived(Guid ReceiptId, string Warehouse, IReadOnlyList<ReceiptLineDto> Lines, string SourceType = "receipt", Guid? PurchaseOrderId = null);
+public sealed record StockReceived(Guid ReceiptId, string Warehouse, IReadOnlyList<ReceiptLineDto> Lines, string SourceType = "receipt", Guid? PurchaseOrderId = null,
+    IReadOnlyList<MovedLine>? Movements = null);
 
 /// <summary>Every line of an order is reserved; lines may be split over warehouses.</summary>
 public sealed record StockReserved(Guid OrderId, IReadOnlyList<ReservedLine> Lines);
@@ -96,6 +98,9 @@ public sealed record StockBelowReorderPoint(string Sku, string Warehouse, decima
 
 /// <summary>Reservations of an order passed their expiry and were released.</summary>
 public sealed record ReservationExpired(Guid OrderId, IReadOnlyList<ReservedLine> Lines, DateTimeOffset ExpiredAt);
+
+/// <summary>What a warehouse's stock is worth: OnHand (Σ movement values) and InTransit (transfers shipped towards it, not yet received).</summary>
+public sealed record WarehouseValueDto(string Warehouse, decimal OnHand, decimal InTransit);
 
 /// <summary>The quantity of one (source document, SKU) in the ledger: for other services' reconciliations (I8).</summary>
 public sealed record SourceTotalDto(string SourceType, string SourceId, string Sku, string MovementType, decimal Quantity, decimal Value);

@@ -53,6 +53,7 @@ public static class InventoryModule
         ReorderPoints.Map(api.MapGroup("/reorder-points").WithTags("Reorder points"));
         StockQueries.Map(api);
         SourceTotals.Map(api);
+        Valuation.Map(api);
         Settings.Map(api);
         Consistency.Map(api);
         return app;

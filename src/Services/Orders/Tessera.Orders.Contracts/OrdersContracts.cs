@@ -243,20 +243,28 @@ public sealed record DailyOrdersDto(DateOnly Date, int Orders, IReadOnlyList<Mon
 public sealed record OrderedLine(int LineNo, string Sku, decimal Quantity);
 
 /// <summary>
-/// What a line of an order costs, as the server priced it (see <see cref="OrderLineDto"/>): for reporting, which needs
-/// the money of an order without asking the orders API for each one.
+/// A line as the orders service priced it (see OrderLineDto): Net = LineTotal − TaxAmount is what the customer is
+/// charged for the line before tax, after its own discount and its share of the order's discounts.
 /// </summary>
-public sealed record PricedOrderLine(int LineNo, decimal UnitPrice, decimal Discount, decimal AllocatedDiscount, decimal TaxAmount, decimal LineTotal);
+public sealed record PricedOrderLine(int LineNo, string Sku, decimal Quantity, decimal UnitPrice, decimal Discount, decimal AllocatedDiscount, decimal TaxRate,
+    decimal TaxAmount, decimal LineTotal);
+
+/// <summary>
+/// An order's prices, for finance to invoice deliveries from (it never reprices) and for reporting, which needs the
+/// money of an order without asking the orders API for each one. Shipping is not taxed; the subtotal (before discounts,
+/// tax and shipping) is GrandTotal − TaxTotal − ShippingFee + DiscountTotal.
+/// </summary>
+public sealed record OrderPricingDto(string Currency, IReadOnlyList<PricedOrderLine> Lines, decimal ShippingFee, decimal DiscountTotal, decimal TaxTotal,
+    decimal GrandTotal);
 
 /// <summary>
 /// A customer placed an order; inventory reserves it. Carries no personal data: CustomerReference is the customer's id
 /// in another system (not personal data, like the order's own), Province the region of the shipping address only.
-/// Currency, Totals and Prices (per line) were added for reporting; an older event has none of them.
+/// Pricing carries its prices. An older event has none of the three.
 /// </summary>
 public sealed record OrderPlaced(
     Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt, string? PreferredWarehouse = null,
-    string? Currency = null, TotalsDto? Totals = null, IReadOnlyList<PricedOrderLine>? Prices = null, string? CustomerReference = null,
-    string? Province = null);
+    OrderPricingDto? Pricing = null, string? CustomerReference = null, string? Province = null);
 
 /// <summary>Every line of the order is reserved.</summary>
 public sealed record OrderConfirmed(Guid OrderId, long Number);
@@ -275,9 +283,8 @@ public sealed record LineChangeDto(Guid ChangeId, IReadOnlyList<OrderedLine> Lin
 /// </summary>
 public sealed record OrderChanged(Guid OrderId, long Number, long Version, IReadOnlyList<string> Fields, LineChangeDto? LineChange);
 
-/// <summary>A proposed line change was applied: the order's lines are now these, and its totals and line prices these.</summary>
-public sealed record OrderLinesChanged(
-    Guid OrderId, long Number, Guid ChangeId, IReadOnlyList<OrderedLine> Lines, TotalsDto? Totals = null, IReadOnlyList<PricedOrderLine>? Prices = null);
+/// <summary>A proposed line change was applied: the order's lines are now these, and its prices these.</summary>
+public sealed record OrderLinesChanged(Guid OrderId, long Number, Guid ChangeId, IReadOnlyList<OrderedLine> Lines, OrderPricingDto? Pricing = null);
 
 /// <summary>A proposed line change was refused (not enough stock); the order's lines stayed as they were.</summary>
 public sealed record OrderLineChangeRejected(Guid OrderId, long Number, Guid ChangeId, string Reason);

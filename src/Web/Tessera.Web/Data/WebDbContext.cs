@@ -34,6 +34,51 @@ public sealed class UserRecord : IVersioned
     public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
 
+public enum SessionKind
+{
+    /// <summary>A browser signed in with the sign-in page; it holds the session cookie.</summary>
+    Browser,
+
+    /// <summary>An API client granted tokens by POST /api/auth/token; it holds a refresh token.</summary>
+    Api,
+}
+
+/// <summary>
+/// A server-side session: what a session cookie or an access token points at (its "sid"), so that signing out,
+/// disabling a user or changing their password ends it at once rather than when the cookie or token expires.
+/// </summary>
+public sealed class SessionRecord
+{
+    public string Id { get; set; } = "";
+    public string TenantId { get; set; } = "";
+    public Guid UserId { get; set; }
+    public SessionKind Kind { get; set; }
+
+    /// <summary>SHA-256 (hex) of the current refresh token's secret; each refresh replaces it.</summary>
+    public string? RefreshHash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the session lapses unless used: an API session's refresh token moves it on each refresh.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    /// <summary>When the session ends however much it is used; the user signs in again after that.</summary>
+    public DateTimeOffset EndsAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? RevokedReason { get; set; }
+}
+
+/// <summary>Consecutive failed sign-ins of one (tenant, username), existing or not, and the lock they led to.</summary>
+public sealed class SignInFailureRecord
+{
+    public string TenantId { get; set; } = "";
+    public string Username { get; set; } = "";
+    public int Failures { get; set; }
+    public DateTimeOffset LastFailureAt { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+}
+
 /// <summary>
 /// The web front-end's own database: tenants and their users. Users are looked up across tenants only by sign-in,
 /// which names the tenant explicitly, so these tables carry no tenant filter.
@@ -43,6 +88,8 @@ public sealed class WebDbContext(DbContextOptions<WebDbContext> options, ITenant
 {
     public DbSet<TenantRecord> Tenants => Set<TenantRecord>();
     public DbSet<UserRecord> Users => Set<UserRecord>();
+    public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
+    public DbSet<SignInFailureRecord> SignInFailures => Set<SignInFailureRecord>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -52,6 +99,16 @@ public sealed class WebDbContext(DbContextOptions<WebDbContext> options, ITenant
             e.ToTable("users");
             e.HasIndex(u => new { u.TenantId, u.Username }).IsUnique();
             e.Ignore(u => u.RoleList);
+        });
+        modelBuilder.Entity<SessionRecord>(e =>
+        {
+            e.ToTable("sessions");
+            e.Property(x => x.Kind).HasConversion<string>();
+        });
+        modelBuilder.Entity<SignInFailureRecord>(e =>
+        {
+            e.ToTable("sign_in_failures");
+            e.HasKey(x => new { x.TenantId, x.Username });
         });
     }
 }

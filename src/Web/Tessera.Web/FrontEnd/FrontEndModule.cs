@@ -32,6 +32,12 @@ public static class FrontEndModule
         /// <summary>Running the warehouse's models and adding models of the tenant's own: finance and administrators.</summary>
         public const string RunReports = "reporting.run";
         public const string Administer = "tenant.admin";
+
+        /// <summary>Reading the books: finance staff, accountants, operators, administrators and viewers.</summary>
+        public const string ReadBooks = "finance.read";
+
+        /// <summary>Posting to the books (manual entries, posting rules, locking periods): accountants and operators only.</summary>
+        public const string KeepBooks = "finance.post";
     }
 
     public static WebApplicationBuilder AddFrontEnd(this WebApplicationBuilder builder)
@@ -45,7 +51,9 @@ public static class FrontEndModule
             .AddPolicy(Policies.ReceivePurchases, p => p.RequireRole(Roles.Admin, Roles.Purchasing, Roles.Warehouse))
             .AddPolicy(Policies.Ship, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
             .AddPolicy(Policies.RunReports, p => p.RequireRole(Roles.Admin, Roles.Finance))
-            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.ReadBooks, p => p.RequireRole(Roles.Accountant, Roles.Operator, Roles.Finance, Roles.Admin, Roles.Viewer))
+            .AddPolicy(Policies.KeepBooks, p => p.RequireRole(Roles.Accountant, Roles.Operator));
 
         services.AddRazorPages(o =>
         {
@@ -68,6 +76,8 @@ public static class FrontEndModule
             o.Conventions.AuthorizePage("/Procurement/NewReturn", Policies.ReceivePurchases);
             o.Conventions.AuthorizePage("/Inventory/TransferNew", Policies.ReceiveStock);
             o.Conventions.AuthorizePage("/Inventory/CountNew", Policies.ReceiveStock);
+            o.Conventions.AuthorizeFolder("/Finance", Policies.ReadBooks);
+            o.Conventions.AuthorizePage("/Finance/NewEntry", Policies.KeepBooks);
             o.Conventions.AddPageApplicationModelConvention("/Account/SignIn",
                 m => m.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
         });
@@ -93,6 +103,7 @@ public static class FrontEndModule
         services.AddServiceClient<OrdersApi>("orders");
         services.AddServiceClient<LogisticsApi>("logistics");
         services.AddServiceClient<ProcurementApi>("procurement");
+        services.AddServiceClient<FinanceApi>("finance");
         services.AddServiceClient<ReportingApi>("reporting");
         services.AddOrderUploads();
         foreach (var service in OperationsApi.Services)

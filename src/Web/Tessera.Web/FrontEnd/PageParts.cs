@@ -28,6 +28,21 @@ public sealed record Section<T>(T? Value, Unavailable? Down)
     }
 }
 
+public static class PageReload
+{
+    /// <summary>
+    /// The retry of a page whose main service was down: while it still is, the notice again; once it answers, the whole
+    /// page reloads (HX-Refresh) instead of a page being swapped into the notice.
+    /// </summary>
+    public static Microsoft.AspNetCore.Mvc.IActionResult Of(Microsoft.AspNetCore.Mvc.RazorPages.PageModel page, Unavailable? down)
+    {
+        if (down is not null)
+            return page.Partial("_Unavailable", down);
+        page.Response.Headers["HX-Refresh"] = "true";
+        return page.Content("");
+    }
+}
+
 /// <summary>Page links for a list; <see cref="Url"/> keeps the list's filters.</summary>
 public sealed record Pager(int Page, int PageSize, int Total, Func<int, string> Url)
 {

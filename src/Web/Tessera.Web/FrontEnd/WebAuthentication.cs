@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Security;
@@ -21,7 +20,6 @@ public static class WebAuthentication
     public const string Scheme = "web";
     public const string ApplicationName = "Tessera";
     public const string CookieName = "tessera.session";
-    private static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(30);
 
     public static WebApplicationBuilder AddWebAuthentication(this WebApplicationBuilder builder)
     {
@@ -39,6 +37,10 @@ public static class WebAuthentication
         services.AddKeyedSingleton(TokenAudiences.Api, (sp, _) =>
             new SignedTokenCodec([sp.GetRequiredService<SecretStore>().GetOrCreateKey("access-token")], sp.GetRequiredService<TimeProvider>()));
         services.AddMemoryCache();
+        services.Configure<SessionSettings>(builder.Configuration.GetSection(SessionSettings.Section));
+        services.AddSingleton<SessionCache>();
+        services.AddScoped<Sessions>();
+        services.AddHostedService<SessionCleanup>();
         services.AddAuthentication()
             .AddPolicyScheme(Scheme, "API token or session cookie", o =>
                 o.ForwardDefaultSelector = context => IsApi(context) ? AccessTokens.Scheme : CookieAuthenticationDefaults.AuthenticationScheme)
@@ -46,6 +48,7 @@ public static class WebAuthentication
             {
                 o.Audience = TokenAudiences.Api;
                 o.CodecKey = TokenAudiences.Api;
+                o.CheckRevocation = (context, claims) => context.RequestServices.GetRequiredService<SessionCache>().CheckAccessTokenAsync(context, claims);
             })
             .AddCookie(o =>
             {
@@ -92,38 +95,59 @@ public static class WebAuthentication
     }
 
     /// <summary>
-    /// A session follows its user: disabled users are signed out and changed roles apply, within thirty seconds.
+    /// A cookie is only as good as its server-side session: signed out, disabled or with a changed password, it opens
+    /// nothing any more (within <see cref="SessionSettings.RecheckEvery"/>, at once in this process). Changed roles apply
+    /// without a new sign-in. A cookie from before sessions existed gets one, so an upgrade signs nobody out.
     /// </summary>
     private static async Task RevalidateAsync(CookieValidatePrincipalContext context)
     {
         var user = context.Principal!;
+        var services = context.HttpContext.RequestServices;
         var tenant = user.FindFirst(TesseraClaims.Tenant)?.Value;
         var name = user.FindFirst(TesseraClaims.Subject)?.Value;
-        var version = user.FindFirst(Accounts.UserVersionClaim)?.Value;
         if (tenant is null || name is null)
         {
             context.RejectPrincipal();
             return;
         }
 
-        var cache = context.HttpContext.RequestServices.GetRequiredService<IMemoryCache>();
-        var current = await cache.GetOrCreateAsync($"user:{tenant}:{name}", async entry =>
+        if (user.FindFirst(TesseraClaims.Session)?.Value is not { } sessionId)
         {
-            entry.AbsoluteExpirationRelativeToNow = RecheckEvery;
-            var accounts = context.HttpContext.RequestServices.GetRequiredService<Accounts>();
-            return await accounts.FindAsync(tenant, name, context.HttpContext.RequestAborted);
-        });
-
-        if (current is null || current.Disabled)
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            var account = await services.GetRequiredService<Accounts>().FindAsync(tenant, name, context.HttpContext.RequestAborted);
+            if (account is null || account.Disabled)
+            {
+                await RejectAsync(context);
+                return;
+            }
+            var started = await services.GetRequiredService<Sessions>().StartBrowserAsync(account, context.HttpContext.RequestAborted);
+            context.ReplacePrincipal(Accounts.Principal(account, CookieAuthenticationDefaults.AuthenticationScheme, started.Id));
+            context.ShouldRenew = true;
+            return;
         }
-        else if (current.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) != version)
+
+        var state = await services.GetRequiredService<SessionCache>().GetAsync(sessionId, context.HttpContext.RequestAborted);
+        if (state is null || !state.Active || state.TenantId != tenant || state.Username != name)
         {
-            context.ReplacePrincipal(Accounts.Principal(current, CookieAuthenticationDefaults.AuthenticationScheme));
+            await RejectAsync(context);
+            return;
+        }
+        if (state.UserVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) != user.FindFirst(Accounts.UserVersionClaim)?.Value)
+        {
+            var current = await services.GetRequiredService<Accounts>().FindAsync(tenant, name, context.HttpContext.RequestAborted);
+            if (current is null)
+            {
+                await RejectAsync(context);
+                return;
+            }
+            context.ReplacePrincipal(Accounts.Principal(current, CookieAuthenticationDefaults.AuthenticationScheme, sessionId));
             context.ShouldRenew = true;
         }
+    }
+
+    private static async Task RejectAsync(CookieValidatePrincipalContext context)
+    {
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 }
 

@@ -5,6 +5,8 @@ public static class GatewayModule
 {
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
+        // Every body is small unless its route says otherwise (BodyLimit.Routes, the import page's RequestSizeLimit).
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = BodyLimit.JsonBytes);
         builder.Services.AddGatewayRateLimits(builder.Configuration);
         builder.Services.AddHttpClient(ServiceForwarder.ClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

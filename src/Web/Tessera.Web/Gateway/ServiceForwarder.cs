@@ -2,12 +2,14 @@ using System.Net;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Tessera.ServiceDefaults.Hosting;
+using Tessera.ServiceDefaults.Http;
 using Tessera.ServiceDefaults.Security;
 
 namespace Tessera.Web.Gateway;
 
 /// <summary>
-/// Forwards /api/&lt;service&gt;/… to that service unchanged. The caller's access token was validated here; the service
+/// Forwards /api/&lt;service&gt;/… to that service unchanged, and nothing outside it. Bodies are taken within their
+/// limits (<see cref="BodyLimit"/>) before the service is asked. The caller's access token was validated here; the service
 /// receives a fresh internal token (one minute) carrying the same user, tenant and roles, never the client's own token.
 /// A service that does not answer yields 503 naming it, so the client (and the UI) can say exactly what is down.
 /// </summary>
@@ -26,21 +28,10 @@ public sealed class ServiceForwarder(
         "Proxy-Authorization", "Proxy-Connection", "Content-Length", "Content-Type", "Content-Encoding", "Content-Language",
     };
 
-    /// <summary>Uploads allowed past Kestrel's default 30 MB body limit: the path, and its limit (the service checks its own).</summary>
-    private static readonly (string Path, long Limit)[] LargeUploads = [("/api/orders/imports", 101L * 1024 * 1024)];
-
     private static readonly HashSet<string> SkippedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Server",
     };
-
-    private static void AllowLargeUpload(HttpContext context)
-    {
-        foreach (var (path, limit) in LargeUploads)
-            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(path)
-                && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-                feature.MaxRequestBodySize = limit;
-    }
 
     public async Task ForwardAsync(HttpContext context, string service)
     {
@@ -49,15 +40,42 @@ public sealed class ServiceForwarder(
             await WriteProblem(context, StatusCodes.Status404NotFound, "No such API", $"There is no service '{service}' behind /api/{service}.");
             return;
         }
+        if (PublicTarget(new Uri(baseUrl), context, service) is not { } target)
+        {
+            await WriteProblem(context, StatusCodes.Status400BadRequest, "The address is not valid",
+                $"Only the API of {service} is reachable here: /api/{service}/….");
+            return;
+        }
 
-        var target = new Uri(new Uri(baseUrl), context.Request.Path.Value + context.Request.QueryString.Value);
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), target);
         foreach (var header in context.Request.Headers.Where(h => !SkippedRequestHeaders.Contains(h.Key)))
             request.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray());
+
+        var limit = BodyLimit.For(context.Request);
+        GuardedBody? streamed = null;
         if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
-            AllowLargeUpload(context);
-            request.Content = new StreamContent(context.Request.Body);
+            if (context.Request.ContentLength > limit.MaxBytes)
+            {
+                await Refuse(context, BodyRefusal.TooLarge(limit));
+                return;
+            }
+            limit.AllowOn(context);
+            if (limit.Streamed)
+            {
+                streamed = new GuardedBody(context.Request.Body, limit, context.RequestAborted);
+                request.Content = new StreamContent(streamed);
+            }
+            else
+            {
+                var (body, refusal) = await ReadWholeAsync(context, limit);
+                if (refusal is not null)
+                {
+                    await Refuse(context, refusal);
+                    return;
+                }
+                request.Content = new ByteArrayContent(body!);
+            }
             if (context.Request.ContentType is { } contentType)
                 request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         }
@@ -72,6 +90,11 @@ public sealed class ServiceForwarder(
         try
         {
             response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && streamed?.Refusal is { } refusal)
+        {
+            await Refuse(context, refusal);
+            return;
         }
         catch (HttpRequestException ex)
         {
@@ -96,6 +119,41 @@ public sealed class ServiceForwarder(
                 await CopyBodyAsync(context, response, service, logger);
         }
     }
+
+    /// <summary>
+    /// The service address for this call: its path exactly as the client sent it (the path guard has refused any that
+    /// could be read as another path), and only under /api/&lt;service&gt;, never a service's /openapi, /health or /events.
+    /// </summary>
+    internal static Uri? PublicTarget(Uri serviceBase, HttpContext context, string service)
+    {
+        var target = new Uri(serviceBase, PathGuard.RawPath(context) + context.Request.QueryString.Value);
+        var path = Uri.UnescapeDataString(target.AbsolutePath);
+        var prefix = "/api/" + service;
+        var underPrefix = path.Equals(prefix, StringComparison.OrdinalIgnoreCase) || path.StartsWith(prefix + "/", StringComparison.OrdinalIgnoreCase);
+        return underPrefix && target.Authority == serviceBase.Authority && target.Scheme == serviceBase.Scheme ? target : null;
+    }
+
+    /// <summary>Reads a JSON body whole, within its limit and deadline, before the service is bothered with it.</summary>
+    private static async Task<(byte[]? Body, BodyRefusal? Refusal)> ReadWholeAsync(HttpContext context, BodyLimit limit)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(limit.Deadline);
+        try
+        {
+            var body = await context.Request.ReadUpToAsync(limit.MaxBytes, deadline.Token);
+            return body is null ? (null, BodyRefusal.TooLarge(limit)) : (body, null);
+        }
+        catch (BadHttpRequestException ex) when (BodyRefusal.From(ex, limit) is { } refusal)
+        {
+            return (null, refusal);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            return (null, BodyRefusal.TooSlow(limit));
+        }
+    }
+
+    private static Task Refuse(HttpContext context, BodyRefusal refusal) => WriteProblem(context, refusal.Status, refusal.Title, refusal.Detail);
 
     /// <summary>
     /// Passes the service's body on. The status line is sent by then, so a service that dies half-way through its answer

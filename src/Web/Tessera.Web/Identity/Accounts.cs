@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.Security;
 using Tessera.Web.Data;
 
@@ -13,41 +14,101 @@ public sealed record AccountResult(bool Succeeded, string? Field = null, string?
     public static AccountResult Fail(string field, string error) => new(false, field, error);
 }
 
+/// <summary>A sign-in: the user when it succeeded; when the account is locked after repeated failures, until when.</summary>
+public sealed record SignInOutcome(UserRecord? User, DateTimeOffset? LockedUntil)
+{
+    public TimeSpan RetryAfter(DateTimeOffset now) => LockedUntil is { } until && until > now ? until - now : TimeSpan.Zero;
+}
+
 /// <summary>Tenants and their users: sign-in checks, administration, and the bootstrap of the demo tenant.</summary>
-public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher, TimeProvider clock)
+public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher, Sessions sessions, SessionCache sessionCache, TimeProvider clock)
 {
     public const string TenantPattern = "^[a-z0-9][a-z0-9-]{1,31}$";
     public const string UsernamePattern = "^[A-Za-z0-9._@-]{1,64}$";
     public const int MinimumPasswordLength = 10;
 
-    /// <summary>The user if the password is right; a missing user costs the same hashing time as a wrong password.</summary>
-    public async Task<UserRecord?> VerifyAsync(string tenant, string username, string password, CancellationToken cancellationToken)
+    /// <summary>Longer passwords are refused rather than hashed: nobody types more, and hashing megabytes costs the server.</summary>
+    public const int MaximumPasswordLength = 128;
+
+    /// <summary>Failed sign-ins in a row, from any addresses, before an account is locked for a while.</summary>
+    public const int FailuresBeforeLock = 5;
+
+    public static readonly TimeSpan FirstLock = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan LongestLock = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Checks a sign-in. A missing user costs the same hashing time as a wrong password. Failures are counted per
+    /// (tenant, username) whether the user exists or not: after <see cref="FailuresBeforeLock"/> in a row the name is
+    /// locked for 30 s, doubling with each further failure up to 15 minutes, and even the right password is refused
+    /// until then. A success clears the count.
+    /// </summary>
+    public async Task<SignInOutcome> SignInAsync(string tenant, string username, string password, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
+        var failures = await db.SignInFailures.AsNoTracking().FirstOrDefaultAsync(f => f.TenantId == tenant && f.Username == username, cancellationToken);
+        if (failures?.LockedUntil > now)
+            return new SignInOutcome(null, failures.LockedUntil);
+
         var user = await db.Users.FirstOrDefaultAsync(u => u.TenantId == tenant && u.Username == username, cancellationToken);
-        if (user is null || user.Disabled)
+        var result = user is null || user.Disabled || password.Length > MaximumPasswordLength
+            ? Verify(null, password)
+            : Verify(user, password);
+        if (result == PasswordVerificationResult.Failed)
         {
-            hasher.VerifyHashedPassword(new UserRecord(), DummyHash.Value, password);
-            return null;
+            await CountFailureAsync(tenant, username, now, cancellationToken);
+            return new SignInOutcome(null, null);
         }
 
-        var result = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (result == PasswordVerificationResult.Failed)
-            return null;
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            user.PasswordHash = hasher.HashPassword(user, password);
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        return user;
+            user!.PasswordHash = hasher.HashPassword(user, password);
+        if (failures is not null)
+            await db.SignInFailures.Where(f => f.TenantId == tenant && f.Username == username).ExecuteDeleteAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new SignInOutcome(user, null);
     }
 
-    /// <summary>The claims of a signed-in user; the version lets a live session notice role changes and disabling.</summary>
-    public static ClaimsPrincipal Principal(UserRecord user, string authenticationType)
+    private PasswordVerificationResult Verify(UserRecord? user, string password)
+    {
+        if (user is not null)
+            return hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        hasher.VerifyHashedPassword(new UserRecord(), DummyHash.Value, password.Length > MaximumPasswordLength ? "" : password);
+        return PasswordVerificationResult.Failed;
+    }
+
+    private async Task CountFailureAsync(string tenant, string username, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var record = await db.SignInFailures.FirstOrDefaultAsync(f => f.TenantId == tenant && f.Username == username, cancellationToken);
+        if (record is null)
+        {
+            record = new SignInFailureRecord { TenantId = tenant, Username = username };
+            db.SignInFailures.Add(record);
+        }
+        record.Failures++;
+        record.LastFailureAt = now;
+        if (record.Failures >= FailuresBeforeLock)
+        {
+            var doublings = Math.Min(record.Failures - FailuresBeforeLock, 10);
+            var lockFor = TimeSpan.FromTicks(Math.Min(FirstLock.Ticks << doublings, LongestLock.Ticks));
+            record.LockedUntil = now + lockFor;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The claims of a signed-in user: the session they belong to (revocable), and the version that lets a live
+    /// session notice role changes.
+    /// </summary>
+    public static ClaimsPrincipal Principal(UserRecord user, string authenticationType, string sessionId)
     {
         var claims = new List<Claim>
         {
             new(TesseraClaims.Subject, user.Username),
             new(TesseraClaims.Tenant, user.TenantId),
+            new(TesseraClaims.Session, sessionId),
             new(UserVersionClaim, user.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         if (user.DisplayName is { Length: > 0 } name)
@@ -97,9 +158,10 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
 
     /// <summary>
     /// Changes a user's roles, name, enabled state and (when given) password. A tenant always keeps one enabled
-    /// administrator, and nobody can lock themselves out.
+    /// administrator, and nobody can lock themselves out. Disabling a user or setting a password ends every session of
+    /// theirs — but the acting one, when people set their own password — so that cookies and tokens stop working at once.
     /// </summary>
-    public async Task<AccountResult> UpdateUserAsync(string tenant, string username, string actingUser, string? displayName,
+    public async Task<AccountResult> UpdateUserAsync(string tenant, string username, string actingUser, string? actingSession, string? displayName,
         IReadOnlyCollection<string> roles, bool disabled, string? newPassword, CancellationToken cancellationToken)
     {
         if (CheckRoles(roles) is { } invalid)
@@ -120,11 +182,14 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
         var kept = user.RoleList.Where(r => !Roles.TenantRoles.Contains(r));
         user.Roles = string.Join(',', kept.Concat(roles).Distinct());
         user.DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
+        var reason = disabled && !user.Disabled ? "the user was disabled" : !string.IsNullOrEmpty(newPassword) ? "the password was changed" : null;
         user.Disabled = disabled;
         if (!string.IsNullOrEmpty(newPassword))
             user.PasswordHash = hasher.HashPassword(user, newPassword);
         await db.SaveChangesAsync(cancellationToken);
+        var ended = reason is null ? [] : await sessions.RevokeUserSessionsAsync(user.Id, reason, username == actingUser ? actingSession : null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        sessionCache.Forget(ended);
         return AccountResult.Ok;
     }
 
@@ -150,6 +215,7 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
                  hasher.VerifyHashedPassword(user, user.PasswordHash, password) == PasswordVerificationResult.Failed)
         {
             user.PasswordHash = hasher.HashPassword(user, password);
+            await sessions.RevokeUserSessionsAsync(user.Id, "the password was changed", null, cancellationToken);
             changed = true;
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -182,4 +248,26 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
     }
 
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<UserRecord>().HashPassword(new UserRecord(), Guid.NewGuid().ToString()));
+}
+
+/// <summary>The checks the administration pages make on what people type for an account.</summary>
+public static class AccountForms
+{
+    public static AccountResult? CheckPassword(string? password, bool required)
+    {
+        if (string.IsNullOrEmpty(password))
+            return required ? AccountResult.Fail("password", $"A password needs at least {Accounts.MinimumPasswordLength} characters.") : null;
+        if (password.Length < Accounts.MinimumPasswordLength)
+            return AccountResult.Fail("password", $"A password needs at least {Accounts.MinimumPasswordLength} characters.");
+        if (password.Length > Accounts.MaximumPasswordLength)
+            return AccountResult.Fail("password", $"A password has at most {Accounts.MaximumPasswordLength} characters.");
+        return null;
+    }
+
+    public static AccountResult? CheckDisplayName(string? name)
+    {
+        if (name is { Length: > 200 })
+            return AccountResult.Fail("displayName", "A name has at most 200 characters.");
+        return TextRules.IsClean(name) ? null : AccountResult.Fail("displayName", "A name cannot contain control or bidirectional formatting characters.");
+    }
 }

@@ -86,12 +86,12 @@ public static class ReceiveGoods
                 ReceivedBy = user.Actor(),
             };
             db.Receipts.Add(receipt);
-            await ledger.PostAsync(warehouse, MovementType.PurchaseIn, new LedgerSource("receipt", receipt.Id.ToString()),
+            var posting = await ledger.PostAsync(warehouse, MovementType.PurchaseIn, new LedgerSource("receipt", receipt.Id.ToString()),
                 request.Lines.Select(l => new LedgerLine(l.Sku, l.Quantity!.Value, Checks.NormalizeBin(l.Bin), l.UnitCost!.Value)).ToList(), receipt.ReceivedBy, ct);
 
             var dto = new ReceiptDto(receipt.Id, warehouse, receipt.Reference,
                 request.Lines.Select(l => new ReceiptLineDto(l.Sku, l.Quantity!.Value, l.UnitCost!.Value)).ToList(), now);
-            outbox.Publish(new StockReceived(receipt.Id, warehouse, dto.Lines), receipt.Id.ToString());
+            outbox.Publish(new StockReceived(receipt.Id, warehouse, dto.Lines, Movements: posting.Lines), receipt.Id.ToString());
             return IdempotentOutcome.Created($"/api/inventory/receipts/{receipt.Id}", dto);
         }, cancellationToken);
     }

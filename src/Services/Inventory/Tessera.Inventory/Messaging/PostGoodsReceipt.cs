@@ -23,10 +23,11 @@ public sealed class PostGoodsReceipt(InventoryDbContext db, StockLedger ledger, 
             return;
         var warehouse = await SourceDocuments.WarehouseAsync(db, message.Warehouse, $"Goods receipt {message.Number}", cancellationToken);
         var lines = message.Lines.Where(l => l.Quantity > 0).ToList();
-        if (lines.Count > 0)
-            await ledger.PostAsync(warehouse, MovementType.PurchaseIn, new LedgerSource(SourceType, receipt, Reason: $"{message.Number} on {message.PurchaseOrderNumber}"),
-                lines.Select(l => new LedgerLine(l.Sku, l.Quantity, UnitCost: l.UnitCost)).ToList(), context.Producer, cancellationToken);
+        var posting = lines.Count > 0
+            ? await ledger.PostAsync(warehouse, MovementType.PurchaseIn, new LedgerSource(SourceType, receipt, Reason: $"{message.Number} on {message.PurchaseOrderNumber}"),
+                lines.Select(l => new LedgerLine(l.Sku, l.Quantity, UnitCost: l.UnitCost)).ToList(), context.Producer, cancellationToken)
+            : null;
         outbox.Publish(new StockReceived(message.ReceiptId, warehouse, lines.Select(l => new ReceiptLineDto(l.Sku, l.Quantity, l.UnitCost)).ToList(),
-            SourceType, message.PurchaseOrderId), message.PurchaseOrderId.ToString());
+            SourceType, message.PurchaseOrderId, posting?.Lines ?? []), message.PurchaseOrderId.ToString());
     }
 }

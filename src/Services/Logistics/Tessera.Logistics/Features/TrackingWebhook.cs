@@ -94,17 +94,17 @@ public static class TrackingWebhook
                     ? $"Sign the raw body with the carrier's webhook secret and send {SignatureHeader}: sha256=<hex HMAC-SHA256>."
                     : $"{SignatureHeader} does not match the body for carrier {code}. Sign the exact bytes sent with the current secret.");
 
+        // Read as strictly as any request body: a moment without an offset, a key given twice or a control character is
+        // refused naming the field (docs/tracking-webhook.md).
         Payload? payload;
         try
         {
-            payload = JsonSerializer.Deserialize<Payload>(body, TesseraJson.Options);
+            payload = JsonSerializer.Deserialize<Payload>(body, TesseraJson.Input);
         }
         catch (JsonException ex)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request body is not valid JSON",
-                detail: ex.Path is { Length: > 0 } path
-                    ? $"The value at '{path.TrimStart('$', '.')}' could not be read. Check its type and format."
-                    : "The body could not be read as JSON.");
+            var error = BindingProblems.FromJson(ex, typeof(Payload), TesseraJson.Input);
+            return Problems.Validation(error.Field, error.Message);
         }
         if (payload is null)
             return Problems.Validation("events", "A body {\"events\":[…]} is required.");

@@ -174,13 +174,14 @@ public sealed class OrderComposer(OrdersDbContext db, OrderPrivacy protection)
 
     /// <summary>The event of a new order; <paramref name="province"/> is the shipping address's, the only part of it reporting may know.</summary>
     public static OrderPlaced Placed(Order order, string? province) => new(order.Id, order.Number, order.Channel,
-        order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse,
-        order.Currency, Totals(order), Prices(order.Lines), order.Customer.Reference, province is { Length: > 0 } ? province.Trim() : null);
+        order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse, PricesOf(order),
+        order.Customer.Reference, province is { Length: > 0 } ? province.Trim() : null);
 
-    public static TotalsDto Totals(Order order) => new(order.Subtotal, order.DiscountTotal, order.TaxTotal, order.ShippingFee, order.Total);
-
-    public static IReadOnlyList<PricedOrderLine> Prices(IEnumerable<OrderLine> lines) =>
-        lines.OrderBy(l => l.LineNo).Select(l => new PricedOrderLine(l.LineNo, l.UnitPrice, l.Discount, l.AllocatedDiscount, l.TaxAmount, l.LineTotal)).ToList();
+    /// <summary>The order's prices as events carry them, for finance to invoice from and reporting to count.</summary>
+    public static OrderPricingDto PricesOf(Order order) => new(order.Currency,
+        order.Lines.OrderBy(l => l.LineNo).Select(l => new PricedOrderLine(l.LineNo, l.Sku, l.Quantity, l.UnitPrice, l.Discount, l.AllocatedDiscount, l.TaxRate,
+            l.TaxAmount, l.LineTotal)).ToList(),
+        order.ShippingFee, order.DiscountTotal, order.TaxTotal, order.Total);
 
     public static string Describe(IEnumerable<OrderLine> lines) =>
         string.Join(", ", lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Sku} × {l.Quantity:0.####}")));

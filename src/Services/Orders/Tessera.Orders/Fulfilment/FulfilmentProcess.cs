@@ -285,6 +285,18 @@ public sealed class FulfilmentProcess(IOutbox outbox, TimeProvider clock, IOptio
 
 public static class FulfilmentQueries
 {
+    /// <summary>Reads the parts of a tracked fulfilment that <see cref="WithFulfilment"/> would have included.</summary>
+    public static async Task LoadPartsAsync(DbContext db, OrderFulfilment fulfilment, CancellationToken cancellationToken)
+    {
+        var entry = db.Entry(fulfilment);
+        await entry.Collection(f => f.Shipments).LoadAsync(cancellationToken);
+        await entry.Collection(f => f.Allocation).LoadAsync(cancellationToken);
+        await entry.Collection(f => f.Compensations).LoadAsync(cancellationToken);
+        await entry.Collection(f => f.Alerts).LoadAsync(cancellationToken);
+        await entry.Collection(f => f.Returns).LoadAsync(cancellationToken);
+        await entry.Collection(f => f.Movements).LoadAsync(cancellationToken);
+    }
+
     /// <summary>An order with its whole fulfilment (use with AsSplitQuery: several collections).</summary>
     public static IQueryable<Order> WithFulfilment(this IQueryable<Order> orders) => orders
         .Include(o => o.Fulfilment).ThenInclude(f => f!.Shipments)

@@ -9,6 +9,7 @@ using Microsoft.Net.Http.Headers;
 using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
 using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Tenancy;
 
@@ -55,6 +56,9 @@ public static class ImportEndpoints
             return TooLarge(max);
         if (upload.Content.Length == 0)
             return Problems.Validation("file", "The file is empty: it needs a header row and at least one data row (docs/import.md).");
+        // Names and addresses come from these bytes: they follow the same text rules as a JSON body, for the whole file at once.
+        if (TextRules.FindForbiddenUtf8(upload.Content) is { } unreadable)
+            return Problems.Validation("file", "The file " + unreadable);
 
         var now = clock.GetUtcNow();
         var import = new OrderImport

@@ -17,14 +17,23 @@ namespace Tessera.Orders.Messaging;
 internal static class Orders
 {
     /// <summary>
-    /// The order an event is about, or null when it was archived meanwhile (archived orders are read-only: a late
-    /// report about one changes nothing). An order that exists nowhere is an error, and the message is retried.
+    /// The order an event is about, with its lines and its whole fulfilment, or null when it was archived meanwhile
+    /// (archived orders are read-only: a late report about one changes nothing). An order that exists nowhere is an
+    /// error, and the message is retried. The fulfilment's six collections are read only when there is a fulfilment: the
+    /// StockReserved that confirms a new order finds none, and six queries for nothing were a tenth of the orders
+    /// service's statements per order (docs/benchmarks.md, order flow).
     /// </summary>
-    public static async Task<Order?> LoadAsync(OrdersDbContext db, OrderArchive archive, Guid id, string eventName, CancellationToken cancellationToken) =>
-        await db.Orders.AsSplitQuery().Include(o => o.Lines).WithFulfilment().FirstOrDefaultAsync(o => o.Id == id, cancellationToken)
-        ?? (await archive.FindAsync(id, cancellationToken) is null
-            ? throw new InvalidOperationException($"{eventName} names order {id}, which does not exist.")
-            : null);
+    public static async Task<Order?> LoadAsync(OrdersDbContext db, OrderArchive archive, Guid id, string eventName, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsSplitQuery().Include(o => o.Lines).Include(o => o.Fulfilment).FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        if (order is null)
+            return await archive.FindAsync(id, cancellationToken) is null
+                ? throw new InvalidOperationException($"{eventName} names order {id}, which does not exist.")
+                : null;
+        if (order.Fulfilment is { } fulfilment)
+            await FulfilmentQueries.LoadPartsAsync(db, fulfilment, cancellationToken);
+        return order;
+    }
 
     public static IEnumerable<(string Sku, string Warehouse, decimal Quantity)> Tuples(IEnumerable<ReservedLine> lines) =>
         lines.Select(l => (l.Sku, l.Warehouse, l.Quantity));
@@ -134,8 +143,7 @@ public sealed class ApplyLineChange(OrdersDbContext db, OrderArchive archive, IO
         order.Reported($"Inventory adjusted the reservation: {(adjustment.Length > 0 ? adjustment : "nothing to move")}", "inventory", now);
         order.Edited($"Lines changed from {before} to {OrderComposer.Describe(order.Lines)}", pending.RequestedBy ?? "unknown", now);
         outbox.Publish(new OrderLinesChanged(order.Id, order.Number, pending.Id,
-            order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), OrderComposer.Totals(order), OrderComposer.Prices(order.Lines)),
-            order.Id.ToString());
+            order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), OrderComposer.PricesOf(order)), order.Id.ToString());
         if (order.Status == OrderStatus.Confirmed && fulfilment.State is FulfilmentState.Reserved or FulfilmentState.ShipmentRequested)
             process.RequestShipments(order, fulfilment);
         process.Settle(order, fulfilment, context.Producer);

@@ -6,7 +6,7 @@ using Tessera.Web.Identity;
 
 namespace Tessera.Web.Pages.Account;
 
-public sealed class SignInModel(Accounts accounts) : PageModel
+public sealed class SignInModel(Accounts accounts, Sessions sessions, TimeProvider clock) : PageModel
 {
     [BindProperty]
     public string Tenant { get; set; } = "";
@@ -22,21 +22,30 @@ public sealed class SignInModel(Accounts accounts) : PageModel
 
     public bool Failed { get; private set; }
 
+    /// <summary>Set when the account is locked after repeated failed sign-ins: how long until it may try again.</summary>
+    public TimeSpan? LockedFor { get; private set; }
+
     public void OnGet() => Tenant = Request.Cookies[LastTenantCookie] ?? "";
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var user = await accounts.VerifyAsync(Tenant.Trim().ToLowerInvariant(), Username.Trim(), Password, cancellationToken);
-        if (user is null)
+        var outcome = await accounts.SignInAsync(Tenant.Trim().ToLowerInvariant(), Username.Trim(), Password, cancellationToken);
+        if (outcome.User is not { } user)
         {
             Failed = true;
             Password = "";
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            if (outcome.LockedUntil is not null)
+            {
+                LockedFor = outcome.RetryAfter(clock.GetUtcNow());
+                Response.Headers.RetryAfter = Math.Ceiling(LockedFor.Value.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            Response.StatusCode = LockedFor is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status429TooManyRequests;
             return Page();
         }
 
+        var session = await sessions.StartBrowserAsync(user, cancellationToken);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            Accounts.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme),
+            Accounts.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme, session.Id),
             new AuthenticationProperties { IsPersistent = true });
         Response.Cookies.Append(LastTenantCookie, user.TenantId,
             new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });

@@ -28,12 +28,11 @@ public sealed class EditUserModel(Accounts accounts) : PageModel
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(NewPassword) && NewPassword.Length < Accounts.MinimumPasswordLength)
-        {
-            Result = AccountResult.Fail("password", $"A password needs at least {Accounts.MinimumPasswordLength} characters.");
+        Result = AccountForms.CheckPassword(NewPassword, required: false) ?? AccountForms.CheckDisplayName(DisplayName);
+        if (Result is not null)
             return Page();
-        }
-        Result = await accounts.UpdateUserAsync(Tenant, Username, User.Actor(), DisplayName, SelectedRoles, Disabled, NewPassword, cancellationToken);
+        Result = await accounts.UpdateUserAsync(Tenant, Username, User.Actor(), User.FindFirst(TesseraClaims.Session)?.Value, DisplayName, SelectedRoles,
+            Disabled, NewPassword, cancellationToken);
         return Result.Succeeded ? Redirect("/admin/users") : Page();
     }
 }

@@ -41,8 +41,6 @@ public sealed class UsersModel(Accounts accounts) : PageModel
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(Username.Trim(), Accounts.UsernamePattern))
             return AccountResult.Fail("username", "A username is 1 to 64 letters, digits, '.', '_', '@' or '-'.");
-        if (Password.Length < Accounts.MinimumPasswordLength)
-            return AccountResult.Fail("password", $"A password needs at least {Accounts.MinimumPasswordLength} characters.");
-        return null;
+        return AccountForms.CheckPassword(Password, required: true) ?? AccountForms.CheckDisplayName(DisplayName);
     }
 }

@@ -75,17 +75,8 @@ public static class ProcurementPages
     public static string Name(this Section<IReadOnlyDictionary<string, Tessera.Inventory.Contracts.WarehouseDto>> warehouses, string code) =>
         warehouses.IsUp && warehouses.Value!.TryGetValue(code, out var warehouse) ? $"{warehouse.Name} ({code})" : code;
 
-    /// <summary>
-    /// The retry of a page whose main service was down: while it still is, the notice again; once it answers, the whole
-    /// page reloads (HX-Refresh) instead of a page being swapped into the notice.
-    /// </summary>
-    public static IActionResult Reload(PageModel page, Unavailable? down)
-    {
-        if (down is not null)
-            return page.Partial("_Unavailable", down);
-        page.Response.Headers["HX-Refresh"] = "true";
-        return page.Content("");
-    }
+    /// <summary>The retry of a page whose main service was down (<see cref="PageReload"/>).</summary>
+    public static IActionResult Reload(PageModel page, Unavailable? down) => PageReload.Of(page, down);
 
     /// <summary>A quantity typed as a percentage (10 for 10 %) as the service takes it (0.1).</summary>
     public static decimal? Rate(decimal? percent) => percent is null ? null : percent / 100m;

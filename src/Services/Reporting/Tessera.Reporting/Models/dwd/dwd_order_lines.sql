@@ -27,7 +27,7 @@ prices as (
     select order_id, {{ item('p', 'lineNo', 'int') }} as line_no, {{ item('p', 'unitPrice', 'decimal') }} as unit_price,
            {{ item('p', 'discount', 'decimal') }} + {{ item('p', 'allocatedDiscount', 'decimal') }} as discount,
            {{ item('p', 'taxAmount', 'decimal') }} as tax_amount, {{ item('p', 'lineTotal', 'decimal') }} as line_total
-    from (select order_id, {{ json_array('payload', 'prices', 'lineNo int, unitPrice decimal, discount decimal, allocatedDiscount decimal, taxAmount decimal, lineTotal decimal') }} as p from latest) x
+    from (select order_id, {{ json_array('payload', 'pricing.lines', 'lineNo int, unitPrice decimal, discount decimal, allocatedDiscount decimal, taxAmount decimal, lineTotal decimal') }} as p from latest) x
 ),
 lines as (
     select

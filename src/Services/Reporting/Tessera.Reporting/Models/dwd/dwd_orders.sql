@@ -1,7 +1,7 @@
 -- layer: dwd
 -- materialized: partitioned
 -- grain: order_id
--- description: One row per order on the day it was placed (tenant time zone): its channel, currency, latest amounts and its status now. Cancelled and rejected orders stay, flagged.
+-- description: One row per order on the day it was placed (tenant time zone): its channel, currency, latest amounts and its status now. Cancelled and rejected orders stay, flagged. The subtotal (the lines before discounts, tax and shipping) follows from the event's totals.
 -- test: unique(order_id)
 -- test: not_null(order_id, channel, currency, status, grand_total)
 -- test: accepted_values(status: placed, confirmed, rejected, cancelled, dispatched, completed, partially_returned, returned)
@@ -9,14 +9,14 @@
 with placed as (
     select
         o.business_date, o.order_id, o.occurred_at,
-        {{ json_struct('o.payload', 'number bigint, channel text, currency text, placedAt timestamp, customerReference text, province text, preferredWarehouse text') }} as p,
+        {{ json_struct('o.payload', 'number bigint, channel text, pricing.currency text, placedAt timestamp, customerReference text, province text, preferredWarehouse text') }} as p,
         row_number() over (partition by o.order_id order by o.occurred_at, o.event_id) as first_seen
     from {{ ref('dwd_order_events') }} o
     where o.type = 'OrderPlaced' and {{ partition_filter('o.business_date') }}
 ),
 amounts as (
     select order_id, payload,
-           {{ json_struct('payload', 'currency text, totals.subtotal decimal, totals.discountTotal decimal, totals.taxTotal decimal, totals.shippingFee decimal, totals.grandTotal decimal') }} as a
+           {{ json_struct('payload', 'pricing.currency text, pricing.discountTotal decimal, pricing.taxTotal decimal, pricing.shippingFee decimal, pricing.grandTotal decimal') }} as a
     from (
         select o.order_id, o.payload, row_number() over (partition by o.order_id order by o.occurred_at desc, o.event_id desc) as latest
         from {{ ref('dwd_order_events') }} o
@@ -45,7 +45,7 @@ select
     p.order_id,
     {{ item('p.p', 'number', 'bigint') }} as order_number,
     {{ item('p.p', 'channel', 'text') }} as channel,
-    coalesce({{ item('a.a', 'currency', 'text') }}, {{ item('p.p', 'currency', 'text') }}, 'VND') as currency,
+    coalesce({{ item('a.a', 'pricing.currency', 'text') }}, {{ item('p.p', 'pricing.currency', 'text') }}, 'VND') as currency,
     {{ item('p.p', 'placedAt', 'timestamp') }} as placed_at,
     {{ item('p.p', 'customerReference', 'text') }} as customer_ref,
     {{ item('p.p', 'province', 'text') }} as province,
@@ -61,11 +61,12 @@ select
     end as status,
     coalesce(s.type = 'OrderCancelled', false) as is_cancelled,
     coalesce(s.type = 'OrderRejected', false) as is_rejected,
-    coalesce({{ item('a.a', 'totals.subtotal', 'decimal') }}, 0) as subtotal,
-    coalesce({{ item('a.a', 'totals.discountTotal', 'decimal') }}, 0) as discount_total,
-    coalesce({{ item('a.a', 'totals.taxTotal', 'decimal') }}, 0) as tax_total,
-    coalesce({{ item('a.a', 'totals.shippingFee', 'decimal') }}, 0) as shipping_fee,
-    coalesce({{ item('a.a', 'totals.grandTotal', 'decimal') }}, 0) as grand_total,
+    coalesce({{ item('a.a', 'pricing.grandTotal', 'decimal') }} - {{ item('a.a', 'pricing.taxTotal', 'decimal') }}
+             - {{ item('a.a', 'pricing.shippingFee', 'decimal') }} + {{ item('a.a', 'pricing.discountTotal', 'decimal') }}, 0) as subtotal,
+    coalesce({{ item('a.a', 'pricing.discountTotal', 'decimal') }}, 0) as discount_total,
+    coalesce({{ item('a.a', 'pricing.taxTotal', 'decimal') }}, 0) as tax_total,
+    coalesce({{ item('a.a', 'pricing.shippingFee', 'decimal') }}, 0) as shipping_fee,
+    coalesce({{ item('a.a', 'pricing.grandTotal', 'decimal') }}, 0) as grand_total,
     coalesce(q.line_count, 0) as line_count,
     coalesce(q.units, 0) as units
 from placed p
