@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Tessera.Finance.Contracts;
 using Tessera.Reporting.Contracts;
 using Tessera.ServiceDefaults.Json;
 using Tessera.Testing;
@@ -105,6 +106,32 @@ public sealed class LayersTests(ReportingFactory factory) : IClassFixture<Report
 
         var day1 = (await shop.SalesAsync(Day1, Day2, groupBy: "warehouse")).ShouldHaveSingleItem();
         (day1.Date, day1.Warehouse, day1.Orders, day1.Units, day1.Gmv).ShouldBe((Day1, "HN", 1L, 2m, 240000m));
+    }
+
+    [Fact]
+    public async Task Receivables_follow_finances_invoices_credit_notes_and_customer_payments()
+    {
+        var shop = new Shop(factory);
+        var (order, invoice, creditNote) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        await factory.PublishAsync("finance", shop.Tenant, invoice.ToString(), new InvoiceIssued(invoice, "HD-1", order, null, Day1, "VND", 200000m, 20000m, 220000m,
+            [new InvoicedLine("goods", "TEA", 2m, 100000m, 200000m, 0.1m, 20000m)], Shop.At(Day1, 10)), Shop.At(Day1, 10));
+        // Day 2: one tea comes back (credited), the customer pays 150,000 of which 100,000 against the invoice; a supplier is paid too.
+        await factory.PublishAsync("finance", shop.Tenant, creditNote.ToString(), new CreditNoteIssued(creditNote, "CN-1", invoice, "HD-1", order, null, Day2, "VND",
+            100000m, 10000m, 110000m, [new InvoicedLine("goods", "TEA", 1m, 100000m, 100000m, 0.1m, 10000m)], Shop.At(Day2, 9)), Shop.At(Day2, 9));
+        var payment = Guid.CreateVersion7();
+        await factory.PublishAsync("finance", shop.Tenant, payment.ToString(), new PaymentRecorded(payment, "PT-1", "customer", Day2, "bank", "VND", 150000m, 0m, 50000m,
+            [new AllocatedLine(invoice, "invoice", "HD-1", order, 100000m)], Shop.At(Day2, 11)), Shop.At(Day2, 11));
+        var supplierPayment = Guid.CreateVersion7();
+        await factory.PublishAsync("finance", shop.Tenant, supplierPayment.ToString(), new PaymentRecorded(supplierPayment, "PC-1", "supplier", Day2, "bank", "VND",
+            990000m, 0m, 0m, [new AllocatedLine(Guid.CreateVersion7(), "bill", "BILL-1", null, 990000m)], Shop.At(Day2, 12)), Shop.At(Day2, 12));
+        await factory.WaitForOdsAsync();
+
+        await shop.RunAsync(factory, new { from = Day1, to = Day2 });
+
+        var rows = await RowsAsync(shop, $"/api/reporting/metrics/receivables_daily?from={Day1:yyyy-MM-dd}&to={Day2:yyyy-MM-dd}");
+        rows.Select(r => (r.GetProperty("date").GetString(), r.GetProperty("invoiced").GetDecimal(), r.GetProperty("credited").GetDecimal(),
+                r.GetProperty("collected").GetDecimal(), r.GetProperty("outstanding").GetDecimal()))
+            .ShouldBe([("2026-03-02", 220000m, 0m, 0m, 220000m), ("2026-03-03", 0m, 110000m, 100000m, 10000m)]);
     }
 
     private static async Task<IReadOnlyList<JsonElement>> RowsAsync(Shop shop, string url) =>
