@@ -55,7 +55,7 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
             using var reader = new StreamReader(context.Request.Body);
             return Results.Json(new EchoReply(context.Request.Method, context.Request.Path, context.Request.QueryString.Value ?? "",
                 await reader.ReadToEndAsync(), claims?.Subject, claims?.Tenant, claims?.Roles.ToArray(), claims is null ? null : (claims.ExpiresAt - claims.IssuedAt).TotalSeconds,
-                context.Request.Headers["Idempotency-Key"].ToString()), statusCode: 201);
+                context.Request.Headers["Idempotency-Key"].ToString(), context.Request.Headers.Cookie.ToString()), statusCode: 201);
         });
         await _echo.StartAsync();
     }
@@ -68,4 +68,4 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
 }
 
 public sealed record EchoReply(string Method, string Path, string Query, string Body, string? Subject, string? Tenant, string[]? Roles,
-    double? LifetimeSeconds, string IdempotencyKey);
+    double? LifetimeSeconds, string IdempotencyKey, string Cookie);

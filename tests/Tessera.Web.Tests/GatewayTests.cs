@@ -47,10 +47,12 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
         var client = Client(await TokenAsync());
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/catalog/products?x=1&y=two") { Content = JsonContent.Create(new { sku = "A-1" }) };
         request.Headers.Add("Idempotency-Key", "abc");
+        request.Headers.Add("Cookie", "tessera.session=someone-elses");
 
         var response = await client.SendAsync(request);
 
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
+        response.Headers.Server.ShouldBeEmpty();
         var echo = (await response.Content.ReadFromJsonAsync<EchoReply>(TesseraJson.Options))!;
         (echo.Method, echo.Path, echo.Query).ShouldBe(("POST", "/api/catalog/products", "?x=1&y=two"));
         echo.Body.ShouldBe("{\"sku\":\"A-1\"}");
@@ -58,6 +60,7 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
         echo.Roles.ShouldBe(["admin", "operator"], ignoreOrder: true);
         echo.LifetimeSeconds.ShouldBe(60);
         echo.IdempotencyKey.ShouldBe("abc");
+        echo.Cookie.ShouldBeEmpty();
     }
 
     [Fact]

@@ -11,7 +11,10 @@ public sealed class TesseraOptions
     /// <summary>Folder holding databases, secrets and logs. Relative paths resolve against the working directory.</summary>
     public string DataDir { get; set; } = "data";
 
-    /// <summary>Base URLs of the other services, by service name.</summary>
+    /// <summary>
+    /// Base URLs of the other services, by service name: one URL, or several separated by ';' when a service runs as
+    /// several instances (the gateway balances them; see <see cref="ServiceAddresses"/>).
+    /// </summary>
     public Dictionary<string, string> Services { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>When set, the process stops itself once this process (its supervisor) is gone.</summary>
@@ -19,9 +22,27 @@ public sealed class TesseraOptions
 
     public string ResolveDataDir() => Path.GetFullPath(DataDir);
 
-    public Uri ServiceUri(string service) =>
-        Services.TryGetValue(service, out var url) && Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            ? uri
+    /// <summary>
+    /// The first address of a service. Callers other than the gateway talk to one instance; the gateway balances all of
+    /// <see cref="ServiceAddresses"/>.
+    /// </summary>
+    public Uri ServiceUri(string service) => ServiceAddresses(service)[0];
+
+    /// <summary>Every address configured for a service: its instances.</summary>
+    public IReadOnlyList<Uri> ServiceAddresses(string service)
+    {
+        var addresses = new List<Uri>();
+        var configured = Services.GetValueOrDefault(service) ?? "";
+        foreach (var url in configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw new InvalidOperationException(
+                    $"Tessera:Services:{service} holds '{url}', which is not an http(s) URL. Give one URL, or several separated by ';'.");
+            addresses.Add(uri);
+        }
+        return addresses.Count > 0
+            ? addresses
             : throw new InvalidOperationException(
                 $"No URL is configured for service '{service}'. Set Tessera:Services:{service} (environment variable Tessera__Services__{service}).");
+    }
 }

@@ -57,6 +57,7 @@ public static class RateLimits
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
+            options.AddPolicy<string, TrackingWebhooks.Limit>(TrackingWebhooks.RateLimit);
             options.AddPolicy(SignIn, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
                 {

@@ -1,17 +1,15 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 using Tessera.ServiceDefaults.Http;
-using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Security;
 using Tessera.Web.Identity;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Tessera.Web.Gateway;
-
 public sealed class TrackingWebhookOptions
 {
     public const string Section = "Tessera:Webhooks";
@@ -32,97 +30,106 @@ public sealed class TrackingWebhookOptions
 /// else is anonymous under /api: this route only. Rate limited per tenant, carrier and address; bodies over 256 KB are
 /// refused before anything is forwarded; a logistics that is down is a 503 with Retry-After, which carriers retry.
 /// </summary>
-public static partial class TrackingWebhooks
+public sealed partial class TrackingWebhooks : ForwardedRoute
 {
-    public const string Route = "/api/webhooks/{tenant}/tracking/{carrierCode}";
+    public const string Path = "/api/webhooks/{tenant}/tracking/{carrierCode}";
     public const string SignatureHeader = "X-Tessera-Signature";
+    public const string RateLimit = "tracking-webhook";
     public const int MaxBodyBytes = 256 * 1024;
+    private const string Logistics = "logistics";
 
-    public static WebApplication MapTrackingWebhooks(this WebApplication app)
-    {
-        app.MapPost(Route, ForwardAsync)
-            .AllowAnonymous()
-            .RequireRateLimiting(new Limit())
-            .DisableAntiforgery()
-            .ExcludeFromDescription();
-        return app;
-    }
+    protected override string Kind => "tracking-webhook";
+
+    public override IEnumerable<RouteConfig> Routes(IReadOnlyCollection<string> services) =>
+        services.Contains(Logistics)
+            ? [Route("tracking-webhook", Logistics, Path) with
+            {
+                Match = new RouteMatch { Path = Path, Methods = [HttpMethods.Post] },
+                AuthorizationPolicy = "Anonymous",
+                RateLimiterPolicy = RateLimit,
+            }]
+            : [];
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")]
     private static partial Regex CarrierCode();
 
-    private static async Task ForwardAsync(
-        HttpContext context, string tenant, string carrierCode, Accounts accounts, IHttpClientFactory clients, ServiceTokenProvider tokens,
-        IOptions<TesseraOptions> options, ILoggerFactory logs)
+    protected override async Task<bool> AdmitAsync(HttpContext context, string service)
     {
+        var tenant = context.Request.RouteValues["tenant"] as string ?? "";
+        var carrierCode = context.Request.RouteValues["carrierCode"] as string ?? "";
         if (!Regex.IsMatch(tenant, Accounts.TenantPattern) || !CarrierCode().IsMatch(carrierCode)
-            || !await accounts.TenantExistsAsync(tenant, context.RequestAborted))
+            || !await context.RequestServices.GetRequiredService<Accounts>().TenantExistsAsync(tenant, context.RequestAborted))
         {
             await WriteProblem(context, StatusCodes.Status404NotFound, "No such webhook",
                 "Check the address Tessera gave you: /api/webhooks/{tenant}/tracking/{carrier code}.");
-            return;
+            return false;
         }
         var body = await context.Request.ReadUpToAsync(MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
             await WriteProblem(context, StatusCodes.Status413PayloadTooLarge, "The body is too large",
                 $"A tracking call is at most {MaxBodyBytes / 1024} KB; send the events in several calls.");
-            return;
+            return false;
         }
-        if (!options.Value.Services.TryGetValue("logistics", out var baseUrl))
-            throw new InvalidOperationException("No URL is configured for service 'logistics'. Set Tessera:Services:logistics.");
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(baseUrl), $"/api/logistics/tracking/{Uri.EscapeDataString(carrierCode)}"))
-        {
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", context.Request.ContentType ?? "application/json");
-        if (context.Request.Headers.TryGetValue(SignatureHeader, out var signature))
-            request.Headers.TryAddWithoutValidation(SignatureHeader, signature.ToString());
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetToken(tenant));
-        request.Headers.TryAddWithoutValidation("X-Forwarded-For", context.Connection.RemoteIpAddress?.ToString());
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await clients.CreateClient(ServiceForwarder.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
-        }
-        catch (HttpRequestException ex)
-        {
-            logs.CreateLogger(typeof(TrackingWebhooks).FullName!).LogWarning("Logistics did not answer a tracking webhook: {Error}", ex.Message);
-            context.Response.Headers.RetryAfter = "30";
-            await WriteProblem(context, StatusCodes.Status503ServiceUnavailable, "Logistics is unavailable",
-                "Tracking updates cannot be taken right now; send them again later. Nothing was recorded.");
-            return;
-        }
-        catch (TaskCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            context.Response.Headers.RetryAfter = "30";
-            await WriteProblem(context, StatusCodes.Status504GatewayTimeout, "Logistics took too long",
-                "Send the updates again later; events already taken are recognized by their event id.");
-            return;
-        }
-
-        using (response)
-        {
-            context.Response.StatusCode = (int)response.StatusCode;
-            if (response.Content.Headers.ContentType is { } contentType)
-                context.Response.ContentType = contentType.ToString();
-            if (response.Headers.RetryAfter is { } retryAfter)
-                context.Response.Headers.RetryAfter = retryAfter.ToString();
-            if (response.StatusCode != HttpStatusCode.NoContent)
-                await ServiceForwarder.CopyBodyAsync(context, response, "logistics", logs.CreateLogger(typeof(TrackingWebhooks).FullName!));
-        }
+        ReplaceBody(context, body);
+        return true;
     }
 
-    private static Task WriteProblem(HttpContext context, int status, string title, string detail)
+    /// <summary>
+    /// Logistics hears only the body, its type, the signature and who sent it; the carrier hears only the status, the
+    /// type, Retry-After and the body of the answer.
+    /// </summary>
+    protected override void AddTransforms(TransformBuilderContext transforms)
     {
-        context.Response.StatusCode = status;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        transforms.CopyRequestHeaders = false;
+        transforms.CopyResponseHeaders = false;
+        transforms.UseDefaultForwarders = false;
+        transforms.AddXForwardedFor();
+        transforms.AddRequestTransform(request =>
         {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        }).AsTask();
+            var context = request.HttpContext;
+            var proxied = request.ProxyRequest;
+            var carrierCode = (string)context.Request.RouteValues["carrierCode"]!;
+            proxied.RequestUri = new Uri($"{request.DestinationPrefix.TrimEnd('/')}/api/logistics/tracking/{Uri.EscapeDataString(carrierCode)}");
+            if (proxied.Content is { } content)
+            {
+                content.Headers.TryAddWithoutValidation("Content-Type", context.Request.ContentType ?? "application/json");
+                content.Headers.ContentLength = context.Request.ContentLength;
+            }
+            if (context.Request.Headers.TryGetValue(SignatureHeader, out var signature))
+                proxied.Headers.TryAddWithoutValidation(SignatureHeader, signature.ToString());
+            var tokens = context.RequestServices.GetRequiredService<ServiceTokenProvider>();
+            proxied.Headers.Authorization = new("Bearer", tokens.GetToken((string)context.Request.RouteValues["tenant"]!));
+            return ValueTask.CompletedTask;
+        });
+        transforms.AddResponseTransform(response =>
+        {
+            if (response.ProxyResponse is { } answer)
+            {
+                if (answer.Content.Headers.ContentType is { } contentType)
+                    response.HttpContext.Response.ContentType = contentType.ToString();
+                if (answer.Headers.RetryAfter is { } retryAfter)
+                    response.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString();
+            }
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    protected override Task FailedAsync(HttpContext context, string service, ForwarderError error)
+    {
+        switch (Unavailable(error))
+        {
+            case true:
+                context.Response.Headers.RetryAfter = "30";
+                return WriteProblem(context, StatusCodes.Status503ServiceUnavailable, "Logistics is unavailable",
+                    "Tracking updates cannot be taken right now; send them again later. Nothing was recorded.");
+            case false:
+                context.Response.Headers.RetryAfter = "30";
+                return WriteProblem(context, StatusCodes.Status504GatewayTimeout, "Logistics took too long",
+                    "Send the updates again later; events already taken are recognized by their event id.");
+            default:
+                return Task.CompletedTask;
+        }
     }
 
     /// <summary>
