@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-declare -A needed=([chromium]=chromium [node]=nodejs [npm]=npm)
+# curl and openssl run the README's tour as written (tests/Tessera.System.Tests/ReadmeTourTests.cs).
+declare -A needed=([chromium]=chromium [node]=nodejs [npm]=npm [curl]=curl [openssl]=openssl)
 missing=()
 for command in "${!needed[@]}"; do
     command -v "$command" >/dev/null 2>&1 || missing+=("${needed[$command]}")

@@ -4,7 +4,10 @@ namespace Tessera.AppHost;
 
 internal readonly record struct ProbeResult(bool IsReady, string Detail);
 
-/// <summary>Asks a service whether it is ready: GET /health/ready must answer 200.</summary>
+/// <summary>
+/// Asks a service whether it is ready itself: GET /health/self must answer 200. (The web front-end's /health/ready is
+/// the whole system's; the AppHost watches each process on its own.)
+/// </summary>
 internal sealed class ReadinessProbe : IDisposable
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(2);
@@ -24,10 +27,10 @@ internal sealed class ReadinessProbe : IDisposable
     {
         try
         {
-            using var response = await _http.GetAsync(baseUrl + "/health/ready", cancellationToken);
+            using var response = await _http.GetAsync(baseUrl + "/health/self", cancellationToken);
             return response.StatusCode == HttpStatusCode.OK
                 ? new ProbeResult(true, "ready")
-                : new ProbeResult(false, $"/health/ready answered {(int)response.StatusCode}");
+                : new ProbeResult(false, $"/health/self answered {(int)response.StatusCode}");
         }
         catch (HttpRequestException ex)
         {
@@ -36,7 +39,7 @@ internal sealed class ReadinessProbe : IDisposable
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ProbeResult(false, $"/health/ready did not answer within {RequestTimeout.TotalSeconds:0} s");
+            return new ProbeResult(false, $"/health/self did not answer within {RequestTimeout.TotalSeconds:0} s");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -6,7 +6,12 @@ namespace Tessera.AppHost;
 internal enum AppHostState
 {
     Starting,
+
+    /// <summary>Every service is ready: the whole system is.</summary>
     Ready,
+
+    /// <summary>Started, but a service is down or restarting: the others keep working and its work waits for it.</summary>
+    Degraded,
     Stopping,
 }
 

@@ -157,7 +157,12 @@ internal sealed class Supervisor : IAsyncDisposable
     }
 
     private Task PublishStatusAsync() => _statusFile.WriteAsync(() =>
-        new AppHostStatus(Environment.ProcessId, _options.PublicUrl, _state, _services.Select(s => s.Snapshot()).ToList()));
+    {
+        var services = _services.Select(s => s.Snapshot()).ToList();
+        // The AppHost is ready when the whole system is, not merely once it was at start.
+        var state = _state == AppHostState.Ready && services.Any(s => s.State != ServiceState.Ready) ? AppHostState.Degraded : _state;
+        return new AppHostStatus(Environment.ProcessId, _options.PublicUrl, state, services);
+    });
 
     private void KillAll()
     {

@@ -63,13 +63,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
 public static class Pages
 {
-    public static async Task SignInAsync(this IPage page, string tenant = "demo", string username = "admin", string password = RunningSystem.AdminPassword)
+    public static async Task SignInAsync(this IPage page, string tenant = "demo", string username = "admin", string password = RunningSystem.AdminPassword,
+        (string Tenant, string Username, string Password, string Button)? labels = null)
     {
+        var (tenantLabel, usernameLabel, passwordLabel, button) = labels ?? ("Tenant", "Username", "Password", "Sign in");
         await page.GotoAsync("/signin");
-        await page.GetByLabel("Tenant").FillAsync(tenant);
-        await page.GetByLabel("Username").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByLabel(tenantLabel).FillAsync(tenant);
+        await page.GetByLabel(usernameLabel).FillAsync(username);
+        await page.GetByLabel(passwordLabel).FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/signin"));
     }
 

@@ -44,7 +44,7 @@ public sealed class OrderCenterTests(BrowserFixture fixture)
             var results = page.GetByTestId("order-table").Locator("tbody tr");
             await page.GotoAsync("/orders");
             await page.GetByLabel("Channel").FillAsync("marketplace:shopee");
-            await page.GetByLabel("Tag").FillAsync(tag);
+            await page.GetByLabel("Tag", new() { Exact = true }).FillAsync(tag);
             await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
             await Assertions.Expect(results).ToHaveCountAsync(3);
             await Assertions.Expect(results.First).ToContainTextAsync($"#{third.Number}");
@@ -53,7 +53,7 @@ public sealed class OrderCenterTests(BrowserFixture fixture)
             // The address is the search: shared with a smaller page, it pages through the same orders.
             await page.GotoAsync(page.Url + "&limit=2");
             await Assertions.Expect(results).ToHaveCountAsync(2);
-            await Assertions.Expect(page.GetByLabel("Tag")).ToHaveValueAsync(tag);
+            await Assertions.Expect(page.GetByLabel("Tag", new() { Exact = true })).ToHaveValueAsync(tag);
             await page.GetByTestId("next-page").ClickAsync();
             await Assertions.Expect(results).ToHaveCountAsync(1);
             await Assertions.Expect(results.First).ToContainTextAsync($"#{first.Number}");

@@ -21,7 +21,7 @@ public sealed class SignInTests(BrowserFixture fixture)
 
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId("orders-today")).ToBeVisibleAsync();
-            await Assertions.Expect(page.GetByTestId("service-health")).ToContainTextAsync("inventory");
+            await Assertions.Expect(page.GetByTestId("service-health")).ToContainTextAsync("Inventory");
             await Assertions.Expect(page.Locator("canvas[data-drawn]")).ToHaveCountAsync(1);
             problems.ShouldBeEmpty();
         });
@@ -42,6 +42,8 @@ public sealed class SignInTests(BrowserFixture fixture)
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("wrong");
 
             await page.SignInAsync();
+            // Signing out is in the user's menu, beside the language.
+            await page.GetByTestId("signed-in-as").ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await page.WaitForURLAsync("**/signin");
             await page.GotoAsync("/orders");

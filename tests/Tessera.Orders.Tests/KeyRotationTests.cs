@@ -54,6 +54,13 @@ public sealed class KeyRotationTests(ArchivingOrdersFactory factory) : IClassFix
         (reread.Customer.Name, reread.Customer.Phone, reread.Operational!.Notes, reread.Shipping!.Address!.Line1)
             .ShouldBe(("Live Before", "0911222333", "ring Live Before", "1 Nguyễn Huệ"));
         (await Read(archivedBefore)).Customer.Email.ShouldBe("rot@example.vn");
+        // The customers of the master are re-encrypted too, and still found by name and phone.
+        await Poll.UntilAsync(() => factory.QueryAsync(null, db => db.Customers.IgnoreQueryFilters().Select(c => c.Name).ToListAsync()),
+            names => names.All(n => PersonalDataProtector.KeyVersionOf(n) == rotated.CurrentKeyVersion), "every customer to be re-encrypted with the new key");
+        var customer = (await _operator.GetFromJsonAsync<Tessera.ServiceDefaults.Api.PagedResult<CustomerDetailsDto>>("/api/orders/customers?q=0911222333",
+            TesseraJson.Options))!.Items.ShouldHaveSingleItem();
+        // The three orders share one phone, so they attached to the customer the first of them created.
+        customer.Name.ShouldBe("Archived Before");
         // The phone is still found: blind indexes do not depend on the rotated key.
         (await _operator.GetFromJsonAsync<OrderSearchPageDto>("/api/orders/search?phone=0911222333&includeArchived=true", TesseraJson.Options))!
             .Items.Select(o => o.Id).ShouldContain(liveBefore);

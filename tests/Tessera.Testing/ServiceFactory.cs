@@ -10,6 +10,7 @@ using Tessera.Messaging;
 using Tessera.Messaging.Inbox;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Data;
+using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Tenancy;
@@ -30,6 +31,9 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Services this installation does not have at all (not configured), rather than stopped.</summary>
+    protected virtual IReadOnlyList<string> AbsentServices => [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -38,6 +42,10 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
         builder.UseSetting("Tessera:Messaging:RetryBaseDelay", "00:00:00.050");
         builder.UseSetting("Tessera:Messaging:MaxAttempts", "3");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Every other service is down unless a test puts something on its port: a component that needs a client of
+        // a service the test does not fake gets one that is refused, as in a system where that service is stopped.
+        foreach (var service in ServiceCatalog.Names.Except(AbsentServices))
+            builder.UseSetting($"Tessera:Services:{service}", $"http://127.0.0.1:{Ports.Free()}");
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
     }

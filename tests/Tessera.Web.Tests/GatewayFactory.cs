@@ -21,6 +21,9 @@ public sealed class GatewayFactory : ServiceFactory<Program, WebDbContext>, IAsy
     /// <summary>How many requests reached the echoing "catalog".</summary>
     public int EchoCalls => Volatile.Read(ref _echoCalls);
 
+    // An installation without finance: a new tenant is created without books (FinancePagesTests cover the books).
+    protected override IReadOnlyList<string> AbsentServices => ["finance"];
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Tessera:Bootstrap:AdminPassword"] = AdminPassword,

@@ -163,8 +163,15 @@ public static class ServiceDefaultsExtensions
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = WriteHealth })
             .AllowAnonymous().DisableRequestTimeout();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth })
+        // /health/self: this process and its database. /health/ready adds what it depends on (the web front-end's is
+        // every service behind it), so that a probe of the public port says whether the whole system is ready.
+        app.MapHealthChecks("/health/self", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteHealth })
             .AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(HealthTags.Ready) || c.Tags.Contains(HealthTags.Dependency),
+            ResponseWriter = WriteHealth,
+        }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         return app;
     }
@@ -180,6 +187,15 @@ public static class ServiceDefaultsExtensions
             checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
         });
     }
+}
+
+public static class HealthTags
+{
+    /// <summary>A check of the process itself (its database, its migrations).</summary>
+    public const string Ready = "ready";
+
+    /// <summary>A check of another process this one needs (reported by /health/ready, not /health/self).</summary>
+    public const string Dependency = "dependency";
 }
 
 /// <summary>One log line per request with the route template, never the raw query string (it may hold personal data).</summary>

@@ -102,6 +102,14 @@ public sealed class ApiClient : IDisposable
     public Task<HttpResponseMessage> PutAsync(string path, object body, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
 
+    /// <summary>An anonymous call with its body sent exactly as given and one header of its own (a signed webhook).</summary>
+    public async Task<HttpResponseMessage> PostRawAsync(string path, string body, string header, string value, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add(header, value);
+        return await _http.SendAsync(request, cancellationToken);
+    }
+
     /// <summary>Posts content made afresh for each attempt (a file is re-read on a retry after 429).</summary>
     public Task<HttpResponseMessage> PostContentAsync(string path, Func<HttpContent> content, CancellationToken cancellationToken) =>
         SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path) { Content = content() }, cancellationToken);

@@ -445,17 +445,3 @@ internal sealed class BareEndpoint : IAsyncDisposable
             File.Delete(_file + suffix);
     }
 }
-
-internal static class Poll
-{
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, CancellationToken cancellationToken, TimeSpan? interval = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > timeout)
-                throw new TimeoutException($"Gave up waiting after {timeout.TotalSeconds:0} s.");
-            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(200), cancellationToken);
-        }
-    }
-}

@@ -20,18 +20,20 @@ var username = new Option<string>("--username")
     DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TESSERA_USERNAME") ?? "admin",
     Recursive = true,
 };
+// Secrets are read from the environment when the option is absent, not through a default value: --help prints
+// default values, and a password or token must never appear on a screen or in a log.
 var password = new Option<string?>("--password")
 {
     Description = "Password (env TESSERA_PASSWORD; defaults to TESSERA_ADMIN_PASSWORD)",
-    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TESSERA_PASSWORD") ?? Environment.GetEnvironmentVariable("TESSERA_ADMIN_PASSWORD"),
     Recursive = true,
 };
 var token = new Option<string?>("--token")
 {
     Description = "An access token to use instead of signing in (env TESSERA_TOKEN)",
-    DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TESSERA_TOKEN"),
     Recursive = true,
 };
+
+CliConsole.Configure();
 
 var root = new RootCommand("tessera — the Tessera ERP command line");
 root.Options.Add(url);
@@ -40,14 +42,22 @@ root.Options.Add(username);
 root.Options.Add(password);
 root.Options.Add(token);
 
+string? Password(ParseResult result) =>
+    result.GetValue(password) ?? Environment.GetEnvironmentVariable("TESSERA_PASSWORD") ?? Environment.GetEnvironmentVariable("TESSERA_ADMIN_PASSWORD");
+
 ApiClient Api(ParseResult result) => new(new Connection(
-    new Uri(result.GetValue(url)!), result.GetValue(token), result.GetValue(tenant)!, result.GetValue(username)!, result.GetValue(password)));
+    new Uri(result.GetValue(url)!), result.GetValue(token) ?? Environment.GetEnvironmentVariable("TESSERA_TOKEN"), result.GetValue(tenant)!,
+    result.GetValue(username)!, Password(result)));
 
 // seed --demo
-var demo = new Option<bool>("--demo") { Description = "Load the demo data set (products, warehouses, stock and orders)" };
+var demo = new Option<bool>("--demo")
+{
+    Description = "Load the demo data set: products, warehouses, stock, customers and orders over 60 days, suppliers and purchase orders, shipments, " +
+                  "transfers, counts, history and finance documents",
+};
 var seedValue = new Option<int>("--seed") { Description = "Random seed of the data set", DefaultValueFactory = _ => 42 };
 var orderCount = new Option<int>("--orders") { Description = "How many orders to place", DefaultValueFactory = _ => 300 };
-var today = new Option<DateOnly?>("--today") { Description = "Spread the orders over the two weeks up to this date (UTC) instead of up to now" };
+var today = new Option<DateOnly?>("--today") { Description = "Spread the orders over the 60 days up to this date (UTC) instead of up to now" };
 var seed = new Command("seed", "Load data into a tenant through the API") { demo, seedValue, orderCount, today };
 seed.SetAction(async (result, cancellationToken) =>
 {
@@ -57,7 +67,8 @@ seed.SetAction(async (result, cancellationToken) =>
         return 2;
     }
     using var api = Api(result);
-    return await Run(() => SeedCommand.RunAsync(api, result.GetValue(seedValue), result.GetValue(orderCount), result.GetValue(today), cancellationToken));
+    return await Run(() => SeedCommand.RunAsync(api, result.GetValue(seedValue), result.GetValue(orderCount), result.GetValue(today), result.GetValue(tenant)!,
+        cancellationToken));
 });
 root.Subcommands.Add(seed);
 
@@ -75,10 +86,9 @@ tokenCommand.SetAction(async (result, cancellationToken) =>
 root.Subcommands.Add(tokenCommand);
 
 // dead-letters list|replay|discard
-var service = new Option<string>("--service")
+var service = new Option<string?>("--service")
 {
-    Description = "Service whose parked messages to manage",
-    Required = true,
+    Description = "Service whose parked messages to manage (list: every service when left out)",
     Recursive = true,
 };
 service.AcceptOnlyFromAmong([.. DeadLetterCommands.Services]);
@@ -90,19 +100,19 @@ var list = new Command("list", "List parked (or retrying) messages") { status };
 list.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
-    return await Run(() => DeadLetterCommands.ListAsync(api, result.GetValue(service)!, result.GetValue(status)!, cancellationToken));
+    return await Run(() => DeadLetterCommands.ListAsync(api, result.GetValue(service), result.GetValue(status)!, cancellationToken));
 });
 var replay = new Command("replay", "Handle a parked message again, after its cause is fixed") { messageId };
 replay.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
-    return await Run(() => DeadLetterCommands.ResolveAsync(api, result.GetValue(service)!, result.GetValue(messageId), "replay", cancellationToken));
+    return await Run(() => DeadLetterCommands.ResolveAsync(api, result.GetValue(service), result.GetValue(messageId), "replay", cancellationToken));
 });
 var discard = new Command("discard", "Drop a parked message (after compensating by hand)") { messageId };
 discard.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
-    return await Run(() => DeadLetterCommands.ResolveAsync(api, result.GetValue(service)!, result.GetValue(messageId), "discard", cancellationToken));
+    return await Run(() => DeadLetterCommands.ResolveAsync(api, result.GetValue(service), result.GetValue(messageId), "discard", cancellationToken));
 });
 var deadLetters = new Command("dead-letters", "Manage messages a service could not handle") { service, list, replay, discard };
 root.Subcommands.Add(deadLetters);
@@ -147,7 +157,7 @@ stockPage.SetAction(async (result, cancellationToken) =>
 {
     using var api = Api(result);
     var options = new StockPageBenchmark.Options(result.GetValue(benchProducts), result.GetValue(benchWarehouses), result.GetValue(benchRequests),
-        result.GetValue(benchWarmup), !result.GetValue(noSeed), result.GetValue(password) ?? "", result.GetValue(tenant)!, result.GetValue(username)!);
+        result.GetValue(benchWarmup), !result.GetValue(noSeed), Password(result) ?? "", result.GetValue(tenant)!, result.GetValue(username)!);
     return await Run(() => StockPageBenchmark.RunAsync(api, new Uri(result.GetValue(url)!), options, cancellationToken));
 });
 // bench import

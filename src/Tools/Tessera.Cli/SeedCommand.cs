@@ -9,7 +9,7 @@ public static class SeedCommand
 {
     private const int Parallelism = 8;
 
-    public static async Task<int> RunAsync(ApiClient api, int seed, int orders, DateOnly? today, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ApiClient api, int seed, int orders, DateOnly? today, string tenant, CancellationToken cancellationToken)
     {
         // With --today the data set is the same on every run; without it, orders end now so that "today" has some.
         var until = today is { } day
@@ -38,6 +38,13 @@ public static class SeedCommand
                     new { warehouse = r.Warehouse, reference = r.Key, lines = r.Lines.Select(l => new { sku = l.Sku, quantity = l.Quantity, unitCost = l.UnitCost }) },
                     r.Key, cancellationToken));
                 await ForEach(data.Orders, placed, o => PlaceOrder(api, report, o, cancellationToken));
+                var scenes = progress.AddTask("Purchasing, shipping, stock, history, finance", maxValue: 9);
+                await new DemoScenes(api, data, seed, tenant, step =>
+                {
+                    scenes.Description = step;
+                    scenes.Increment(1);
+                }).RunAsync(cancellationToken);
+                scenes.Value = scenes.MaxValue;
             });
 
         var table = new Table().AddColumns("What", "Created", "Already there");
@@ -54,7 +61,8 @@ public static class SeedCommand
             channel = order.Channel,
             externalRef = order.ExternalRef,
             placedAt = order.PlacedAt,
-            customer = new { name = order.Customer, phone = order.Phone },
+            customer = new { name = order.Customer, phone = order.Phone, email = order.Email },
+            shipping = order.City is null ? null : new { consignee = order.Customer, phone = order.Phone, address = new { city = order.City, country = "VN" } },
             lines = order.Lines.Select(l => new { sku = l.Sku, quantity = l.Quantity, unitPrice = l.UnitPrice }),
         };
         var id = await Create(api, report, "orders", "/api/orders", body, order.Key, cancellationToken);

@@ -31,7 +31,8 @@ public sealed class DataAtRestTests(SecurityFixture fixture, ITestOutputHelper o
 
         foreach (var canary in fixture.Workload.Canaries)
             foreach (var value in canary.Values.Append("Zyxcanary"))
-                contents.Where(c => c.Text.Contains(value, StringComparison.Ordinal)).Select(c => Path.GetRelativePath(fixture.System.DataDir, c.File))
+                contents.Where(c => c.Text.Contains(value, StringComparison.Ordinal))
+                    .Select(c => $"{Path.GetRelativePath(fixture.System.DataDir, c.File)}: …{Around(c.Text, value)}…")
                     .ShouldBeEmpty($"'{value}' is stored in plain text");
     }
 
@@ -48,6 +49,15 @@ public sealed class DataAtRestTests(SecurityFixture fixture, ITestOutputHelper o
 
         Files().ShouldContain(f => f.EndsWith("web.db", StringComparison.Ordinal));
         open.ShouldBeEmpty();
+    }
+
+    /// <summary>What surrounds the first place a value was found, printable, so that a failure says which record leaked it.</summary>
+    private static string Around(string text, string value)
+    {
+        var at = text.IndexOf(value, StringComparison.Ordinal);
+        var start = Math.Max(0, at - 120);
+        return new string(text.Substring(start, Math.Min(text.Length, at + value.Length + 120) - start)
+            .Select(c => char.IsControl(c) || c == '\uFFFD' ? '·' : c).ToArray());
     }
 
     private static byte[] ReadShared(string path)

@@ -123,6 +123,16 @@ public sealed class Workload(HttpClient client, Uri publicUrl)
         await OkAsync(client.PostJsonAsync($"/api/logistics/returns/{rma.Id}/receive",
             new { warehouse = Warehouse, lines = new[] { new { sku = Sku, quantity = 1m, condition = "restock" } } }));
 
+        var person = NewCanary("customer");
+        var customer = await CreatedAsync<CustomerDetailsDto>(client.PostJsonAsync("/api/orders/customers", new
+        {
+            name = person.Name, phone = person.Phone, email = person.Email,
+            addresses = new[] { new { label = "home", consignee = person.Name, address = new { line1 = person.Street, city = "Hà Nội", country = "VN" } } },
+        }, Guid.NewGuid().ToString()));
+        await OkAsync(PutAsync($"/api/orders/customers/{customer.Id}", new { name = person.Name, phone = person.Phone, email = person.Email, notes = "prefers mornings" }));
+        var duplicate = await CreatedAsync<CustomerDetailsDto>(client.PostJsonAsync("/api/orders/customers", new { name = person.Name }, Guid.NewGuid().ToString()));
+        await OkAsync(client.PostJsonAsync($"/api/orders/customers/{customer.Id}/merge", new { duplicates = new[] { duplicate.Id } }));
+
         var contact = NewCanary("supplier");
         var supplier = await CreatedAsync<SupplierDto>(client.PostJsonAsync("/api/procurement/suppliers", new
         {

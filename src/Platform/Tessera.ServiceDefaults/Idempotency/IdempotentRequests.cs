@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Json;
+using Tessera.ServiceDefaults.Security;
 
 namespace Tessera.ServiceDefaults.Idempotency;
 
@@ -33,12 +34,15 @@ public sealed class IdempotentOutcome
 /// <summary>
 /// Runs a create handler at most once per (tenant, scope, Idempotency-Key): the key, the request hash and the response
 /// are written in the same transaction as the handler's effect. The same key with the same body replays the stored
-/// response; with another body it is refused with 422.
+/// response; with another body it is refused with 422. In a service that holds personal data (it has a
+/// <see cref="PersonalDataProtector"/>) the stored response is encrypted like the data itself: a created customer's
+/// answer carries their name and phone.
 /// </summary>
-public sealed class IdempotentRequests(TimeProvider clock)
+public sealed class IdempotentRequests(TimeProvider clock, PersonalDataProtector? protector = null)
 {
     public const string HeaderName = "Idempotency-Key";
     private const int MaxKeyLength = 200;
+    private const string ResponsePurpose = "idempotency.response";
 
     public async Task<IResult> ExecuteAsync<TDb>(
         TDb db,
@@ -60,7 +64,7 @@ public sealed class IdempotentRequests(TimeProvider clock)
                 .FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, cancellationToken);
             if (existing is not null)
                 return existing.RequestHash == hash
-                    ? new StoredResponse(existing.StatusCode, existing.ResponseBody, existing.Location, replayed: true)
+                    ? new StoredResponse(existing.StatusCode, Reveal(existing.ResponseBody, db.CurrentTenantId), existing.Location, replayed: true)
                     : Problems.Unprocessable("Idempotency-Key reused with a different request",
                         $"The {HeaderName} '{key}' was already used for a different request body. Use a new key for a new request.");
         }
@@ -78,7 +82,7 @@ public sealed class IdempotentRequests(TimeProvider clock)
                 Key = key,
                 RequestHash = hash,
                 StatusCode = outcome.StatusCode,
-                ResponseBody = body,
+                ResponseBody = protector is null ? body : protector.Protect(body, db.CurrentTenantId ?? "", ResponsePurpose),
                 Location = outcome.Location,
                 CreatedAt = clock.GetUtcNow(),
             });
@@ -87,6 +91,10 @@ public sealed class IdempotentRequests(TimeProvider clock)
         await transaction.CommitAsync(cancellationToken);
         return new StoredResponse(outcome.StatusCode, body, outcome.Location, replayed: false);
     }
+
+    // A body stored before the service protected its responses (or by one without personal data) is plain JSON.
+    private string Reveal(string stored, string? tenant) =>
+        protector is not null && PersonalDataProtector.IsProtected(stored) ? protector.Unprotect(stored, tenant ?? "", ResponsePurpose) : stored;
 
     private static string Hash(object request) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), TesseraJson.Options)));

@@ -173,6 +173,9 @@ public sealed class PersonalDataProtector
         return plaintext;
     }
 
+    /// <summary>Whether a stored value was written by <see cref="Protect"/> (rather than being plain text).</summary>
+    public static bool IsProtected(string value) => value.StartsWith(Prefix, StringComparison.Ordinal);
+
     /// <summary>The key version a protected value was written with (re-encryption finds old rows by it).</summary>
     public static int KeyVersionOf(string protectedValue) => Parse(protectedValue).Version;
 

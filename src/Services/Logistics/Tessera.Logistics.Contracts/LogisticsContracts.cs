@@ -155,3 +155,25 @@ public sealed record ReturnDto(
 public sealed record ReturnableLineDto(string Sku, decimal Delivered, decimal Returned, decimal Returnable);
 
 public sealed record ReturnableDto(Guid OrderId, long? OrderNumber, IReadOnlyList<ReturnableLineDto> Lines);
+
+/// <summary>What became of one shipment of a bulk action: its status afterwards, or the problem that refused it.</summary>
+public sealed record ShipmentBatchItemDto(Guid Id, string? Number, bool Succeeded, ShipmentStatus? Status, string? Title = null, string? Detail = null);
+
+/// <summary>A bulk action over many shipments (pick, pack or dispatch): each shipment on its own, refusals named.</summary>
+public sealed record ShipmentBatchResultDto(string Action, IReadOnlyList<ShipmentBatchItemDto> Items)
+{
+    // A loop rather than LINQ: contracts reference nothing but the base library.
+    public int Succeeded
+    {
+        get
+        {
+            var succeeded = 0;
+            foreach (var item in Items)
+                if (item.Succeeded)
+                    succeeded++;
+            return succeeded;
+        }
+    }
+
+    public int Failed => Items.Count - Succeeded;
+}

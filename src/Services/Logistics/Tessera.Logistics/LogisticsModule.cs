@@ -30,6 +30,7 @@ public static class LogisticsModule
         Carriers.Map(api.MapGroup("/carriers").WithTags("Carriers"));
         var shipments = api.MapGroup("/shipments").WithTags("Shipments");
         ShipmentQueries.Map(shipments);
+        ShipmentBatch.Map(shipments);
         PickShipment.Map(shipments);
         PackShipment.Map(shipments);
         DispatchShipment.Map(shipments);

@@ -31,7 +31,8 @@ public enum PaymentStatus
 
 public sealed record CustomerDto(string Name, string? Phone, string? Email, string? Reference = null);
 
-public sealed record AddressDto(string Line1, string? Line2, string? Ward, string? District, string? City, string? Province, string? PostalCode, string Country);
+/// <summary>An address; the street (Line1) may be left out when only the city and province are known.</summary>
+public sealed record AddressDto(string? Line1, string? Line2, string? Ward, string? District, string? City, string? Province, string? PostalCode, string Country);
 
 public sealed record ShippingDto(string? Consignee, string? Phone, AddressDto? Address, DateOnly? RequestedDeliveryDate, string? ServiceLevel);
 
@@ -59,7 +60,11 @@ public sealed record MarketingDto(IReadOnlyList<string> CouponCodes, IReadOnlyLi
 /// <summary>grandTotal = subtotal − discountTotal + taxTotal + shippingFee.</summary>
 public sealed record TotalsDto(decimal Subtotal, decimal DiscountTotal, decimal TaxTotal, decimal ShippingFee, decimal GrandTotal);
 
-public sealed record PaymentDto(string? Method, PaymentStatus Status);
+/// <summary>A payment received for an order: how, how much, when.</summary>
+public sealed record PaymentRecordDto(string Method, decimal Amount, DateTimeOffset PaidAt);
+
+/// <summary>How the order is paid: the method and status, and the payments received (several, of different methods).</summary>
+public sealed record PaymentDto(string? Method, PaymentStatus Status, IReadOnlyList<PaymentRecordDto>? Payments = null);
 
 public sealed record OperationalDto(string? PreferredWarehouse, string? Notes, IReadOnlyList<string> Tags);
 
@@ -96,7 +101,9 @@ public sealed record OrderDto(
     IReadOnlyList<TimelineEntryDto>? Timeline = null,
     PendingChangeDto? PendingChange = null,
     bool Archived = false,
-    FulfilmentDto? Fulfilment = null);
+    FulfilmentDto? Fulfilment = null,
+    Guid? CustomerId = null,
+    bool Historic = false);
 
 /// <summary>
 /// Where the order's fulfilment stands (the process manager between the order and the services that execute it).
@@ -192,7 +199,7 @@ public sealed record FulfilmentDto(
 
 public sealed record OrderSummaryDto(
     Guid Id, long Number, OrderStatus Status, string Channel, string? ExternalRef, string Currency, decimal Total, int LineCount, DateTimeOffset PlacedAt,
-    IReadOnlyList<string>? Tags = null, bool Archived = false);
+    IReadOnlyList<string>? Tags = null, bool Archived = false, Guid? CustomerId = null);
 
 /// <summary>
 /// One page of a search; <see cref="Next"/> is the cursor of the following page, null at the end. TextTruncated says
@@ -289,6 +296,14 @@ public sealed record OrderLinesChanged(Guid OrderId, long Number, Guid ChangeId,
 /// <summary>A proposed line change was refused (not enough stock); the order's lines stayed as they were.</summary>
 public sealed record OrderLineChangeRejected(Guid OrderId, long Number, Guid ChangeId, string Reason);
 
+/// <summary>
+/// An order was imported as history: it reached its final status (Completed, Cancelled, Returned…) in another system
+/// at ClosedAt. Nothing is reserved or shipped for it; search and reports count it. Carries no personal data.
+/// </summary>
+public sealed record HistoricOrderImported(
+    Guid OrderId, long Number, string Channel, OrderStatus Status, DateTimeOffset PlacedAt, DateTimeOffset ClosedAt, string Currency, decimal Total,
+    IReadOnlyList<OrderedLine> Lines, IReadOnlyList<PaymentRecordDto> Payments);
+
 /// <summary>The order left the warehouse.</summary>
 public sealed record OrderDispatched(Guid OrderId, long Number);
 
@@ -316,3 +331,41 @@ public sealed record OrderCompleted(Guid OrderId, long Number, DateTimeOffset Co
 
 /// <summary>Goods of the order came back: Fully when every shipped unit did (status Returned), else PartiallyReturned.</summary>
 public sealed record OrderReturned(Guid OrderId, long Number, bool Fully, DateTimeOffset ReturnedAt);
+
+/// <summary>An entry of a customer's address book.</summary>
+public sealed record CustomerAddressDto(string? Label, string? Consignee, string? Phone, AddressDto Address);
+
+/// <summary>
+/// What a customer's orders add up to (merged duplicates included, archived orders too): how many, the lifetime value
+/// per currency (orders neither cancelled nor rejected), the first and the last.
+/// </summary>
+public sealed record CustomerStatsDto(int Orders, IReadOnlyList<MoneyDto> LifetimeValue, DateTimeOffset? FirstOrderAt, DateTimeOffset? LastOrderAt);
+
+/// <summary>
+/// A customer of the master. MergedInto names the customer this one was merged into (a duplicate); Stats are filled
+/// on the customer's own page and in lists.
+/// </summary>
+public sealed record CustomerDetailsDto(
+    Guid Id, long Number, string Name, string? Phone, string? Email, string? Reference, string? Notes, IReadOnlyList<CustomerAddressDto> Addresses,
+    Guid? MergedInto, DateTimeOffset CreatedAt, long Version, CustomerStatsDto? Stats = null);
+
+/// <summary>The outcome of one item of a bulk action: done, or the problem that refused it (title and detail).</summary>
+public sealed record BulkItemResultDto(Guid Id, bool Succeeded, string? Title = null, string? Detail = null, long? Number = null);
+
+public sealed record BulkResultDto(IReadOnlyList<BulkItemResultDto> Items)
+{
+    // A loop rather than LINQ: contracts reference nothing but the base library.
+    public int Succeeded
+    {
+        get
+        {
+            var succeeded = 0;
+            foreach (var item in Items)
+                if (item.Succeeded)
+                    succeeded++;
+            return succeeded;
+        }
+    }
+
+    public int Failed => Items.Count - Succeeded;
+}

@@ -3,6 +3,7 @@ using Tessera.Inventory.Contracts;
 using Tessera.Logistics.Contracts;
 using Tessera.Messaging;
 using Tessera.Orders.Archive;
+using Tessera.Orders.Customers;
 using Tessera.Orders.Data;
 using Tessera.Orders.Features;
 using Tessera.Orders.Fulfilment;
@@ -62,7 +63,8 @@ public static class OrdersModule
                 .Handle<OrderLinesChanged, ProjectOrderToSearch>()
                 .Handle<OrderDispatched, ProjectOrderToSearch>()
                 .Handle<OrderCompleted, ProjectOrderToSearch>()
-                .Handle<OrderReturned, ProjectOrderToSearch>())
+                .Handle<OrderReturned, ProjectOrderToSearch>()
+                .Handle<HistoricOrderImported, ProjectOrderToSearch>())
             .Subscribe("catalog", s => s
                 .Handle<ProductCreated, RememberProduct>()
                 .Handle<ProductChanged, RememberProduct>()));
@@ -71,6 +73,8 @@ public static class OrdersModule
         builder.Services.AddHostedService<DeadlineJob>();
         builder.Services.AddPersonalDataProtection();
         builder.Services.AddSingleton<OrderPrivacy>();
+        builder.Services.AddSingleton<CustomerPrivacy>();
+        builder.Services.AddScoped<CustomerDirectory>();
         builder.Services.AddScoped<OrderComposer>();
         builder.Services.AddScoped<ExternalReferences>();
         builder.Services.Configure<ImportOptions>(builder.Configuration.GetSection(ImportOptions.Section));
@@ -98,6 +102,9 @@ public static class OrdersModule
         SearchOrders.Map(orders);
         PersonalDataEndpoints.Map(orders);
         ImportEndpoints.Map(orders);
+        CustomerEndpoints.Map(orders);
+        BulkOrders.Map(orders);
+        ExportOrders.Map(orders);
         return app;
     }
 }

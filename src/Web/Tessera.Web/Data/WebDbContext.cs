@@ -4,7 +4,7 @@ using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.Web.Data;
 
-public sealed class TenantRecord
+public sealed class TenantRecord : IVersioned
 {
     public string Id { get; set; } = "";
     public string Name { get; set; } = "";
@@ -14,6 +14,20 @@ public sealed class TenantRecord
 
     /// <summary>The tenant's home currency (ISO 4217), used for new orders and for revenue.</summary>
     public string Currency { get; set; } = "VND";
+
+    /// <summary>The language of users who chose none (en-US, vi-VN); null: the browser's.</summary>
+    public string? DefaultLanguage { get; set; }
+
+    /// <summary>The languages offered to the tenant's users, comma-separated.</summary>
+    public string Languages { get; set; } = "en-US,vi-VN";
+
+    /// <summary>The warehouse new orders, purchase orders and transfers start from.</summary>
+    public string? DefaultWarehouse { get; set; }
+
+    /// <summary>The series printed on invoices (the form and serial symbol, e.g. 1C26TAA).</summary>
+    public string? InvoiceSeries { get; set; }
+
+    public long Version { get; set; } = 1;
 
     public DateTimeOffset CreatedAt { get; set; }
 }
@@ -25,6 +39,9 @@ public sealed class UserRecord : IVersioned
     public string TenantId { get; set; } = "";
     public string Username { get; set; } = "";
     public string? DisplayName { get; set; }
+
+    /// <summary>The language the user chose (en-US, vi-VN); null: the tenant's default.</summary>
+    public string? Language { get; set; }
     public string PasswordHash { get; set; } = "";
     public string Roles { get; set; } = "";
     public bool Disabled { get; set; }

@@ -6,7 +6,8 @@ using Tessera.Web.Identity;
 namespace Tessera.Web.FrontEnd;
 
 /// <summary>The signed-in user's tenant settings that presentation depends on.</summary>
-public sealed record TenantSettings(string Id, string Name, TimeZoneInfo TimeZone, string Currency);
+public sealed record TenantSettings(string Id, string Name, TimeZoneInfo TimeZone, string Currency, string? DefaultLanguage = null,
+    string? DefaultWarehouse = null, string? InvoiceSeries = null);
 
 public sealed class TenantSettingsProvider(Accounts accounts, IMemoryCache cache)
 {
@@ -16,8 +17,12 @@ public sealed class TenantSettingsProvider(Accounts accounts, IMemoryCache cache
             entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5);
             var record = await accounts.TenantAsync(tenant, cancellationToken);
             var zone = record is not null && TimeZoneInfo.TryFindSystemTimeZoneById(record.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-            return new TenantSettings(tenant, record?.Name ?? tenant, zone, record?.Currency ?? "VND");
+            return new TenantSettings(tenant, record?.Name ?? tenant, zone, record?.Currency ?? "VND", record?.DefaultLanguage, record?.DefaultWarehouse,
+                record?.InvoiceSeries);
         }))!;
+
+    /// <summary>Forgets what was read, after the settings page changed it.</summary>
+    public void Forget(string tenant) => cache.Remove($"tenant:{tenant}");
 }
 
 /// <summary>

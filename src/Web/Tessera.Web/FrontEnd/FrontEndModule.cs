@@ -15,7 +15,7 @@ namespace Tessera.Web.FrontEnd;
 /// <summary>The pages: Razor Pages with htmx fragments, authorized by role, composed from the services' APIs.</summary>
 public static class FrontEndModule
 {
-    public static readonly CultureInfo[] Cultures = [new("en-US"), new("vi-VN")];
+    public static readonly CultureInfo[] Cultures = Languages.Supported;
 
     /// <summary>Roles that may change each area; everybody signed in may look.</summary>
     public static class Policies
@@ -62,8 +62,10 @@ public static class FrontEndModule
             o.Conventions.AllowAnonymousToPage("/Account/Denied");
             o.Conventions.AuthorizeFolder("/Operations", Policies.Administer);
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
+            o.Conventions.AuthorizeFolder("/Settings", Policies.Administer);
             o.Conventions.AuthorizePage("/Products/Edit", Policies.ManageProducts);
             o.Conventions.AuthorizePage("/Orders/New", Policies.Sell);
+            o.Conventions.AuthorizePage("/Customers/New", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Edit", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Attributes", Policies.Administer);
             o.Conventions.AuthorizePage("/Reports/NewModel", Policies.RunReports);
@@ -97,6 +99,16 @@ public static class FrontEndModule
             o.ContentTypeProvider = types;
         });
         services.AddFormatting();
+        services.AddSystemHealth();
+        services.AddLocalization();
+        // Texts come from resources now and are written through the encoder: let it keep letters of every script
+        // as they are (Vietnamese, the dash) instead of turning each into a character reference. Markup characters
+        // (<, >, &, quotes) are still encoded.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddSingleton<Languages>();
+        services.AddSingleton<MessageTranslator>();
+        services.AddScoped<Documents.DocumentComposer>();
 
         services.AddServiceClient<CatalogApi>("catalog");
         services.AddServiceClient<InventoryApi>("inventory");
@@ -106,6 +118,14 @@ public static class FrontEndModule
         services.AddServiceClient<FinanceApi>("finance");
         services.AddServiceClient<ReportingApi>("reporting");
         services.AddOrderUploads();
+        // Exports stream through: no resilience handler (it reads answers whole), no timeout for a long export.
+        services.AddHttpClient<OrderExportsApi>()
+            .ConfigureHttpClient((sp, client) =>
+            {
+                client.BaseAddress = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceUri("orders");
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .AddHttpMessageHandler<ServiceAuthenticationHandler>();
         foreach (var service in OperationsApi.Services)
             services.AddNamedServiceClient(service);
         services.AddScoped<OperationsApi>();
@@ -131,14 +151,15 @@ public static class FrontEndModule
 
     public static WebApplication UseFrontEnd(this WebApplication app)
     {
+        // The tenant's settings first: its default language is one of the places the page's language comes from.
+        app.UseTenantSettings();
         app.UseRequestLocalization(new RequestLocalizationOptions
         {
             DefaultRequestCulture = new RequestCulture("en-US"),
             SupportedCultures = Cultures,
             SupportedUICultures = Cultures,
-            RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()],
+            RequestCultureProviders = [new PreferenceCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()],
         });
-        app.UseTenantSettings();
         return app;
     }
 
@@ -146,12 +167,17 @@ public static class FrontEndModule
     {
         app.MapRazorPages();
         // The language switch: a plain link (a preference, not a change of data), remembered in a cookie for a year.
-        app.MapGet("/culture", (HttpContext context, string culture, string? returnUrl) =>
+        // Signed in, the choice is also remembered with the user's account, so it follows them to another browser.
+        app.MapGet("/culture", async (HttpContext context, string culture, string? returnUrl, Languages languages) =>
         {
             if (Cultures.Any(c => c.Name == culture))
+            {
                 context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                     CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                     new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax });
+                if (context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(TesseraClaims.Tenant)?.Value is { } tenant)
+                    await languages.ChooseAsync(tenant, context.User.Identity.Name ?? "", culture, context.RequestAborted);
+            }
             return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') ? returnUrl : "/");
         }).ExcludeFromDescription();
         return app;

@@ -32,6 +32,17 @@ public sealed class InventoryApi(HttpClient http)
         return new PagedResult<StockDto>(rows, page, pageSize, total);
     }
 
+    public async Task<InventorySettingsDto> SettingsAsync(CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<InventorySettingsDto>("/api/inventory/settings", TesseraJson.Options, cancellationToken))!;
+
+    public async Task<ApiResult<InventorySettingsDto>> SaveSettingsAsync(bool negativeStockAllowed, int? reservationHoldMinutes, long version,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/inventory/settings").WithJson(new { negativeStockAllowed, reservationHoldMinutes });
+        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{version}\""));
+        return await ApiResult<InventorySettingsDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
     public async Task<IReadOnlyList<WarehouseDto>> WarehousesAsync(CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<List<WarehouseDto>>("/api/inventory/warehouses", TesseraJson.Options, cancellationToken))!;
 

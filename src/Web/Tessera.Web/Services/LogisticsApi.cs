@@ -58,6 +58,19 @@ public sealed class LogisticsApi(HttpClient http)
         return await ApiResult<ShipmentDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Shipments by id, with their lines, in one call (a batch pick list).</summary>
+    public async Task<IReadOnlyList<ShipmentDto>> SelectionAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken) =>
+        (await http.GetFromJsonAsync<List<ShipmentDto>>("/api/logistics/shipments/selection?ids=" + string.Join(',', ids), TesseraJson.Options, cancellationToken))!;
+
+    /// <summary>Picks, packs or dispatches many shipments; each is done on its own and refusals are named.</summary>
+    public async Task<ApiResult<ShipmentBatchResultDto>> BatchAsync(string action, IReadOnlyList<Guid> ids, IReadOnlyList<PackageInput>? packages, string? carrier,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/logistics/shipments/batch")
+            .WithJson(new { action, shipmentIds = ids, packages, carrier });
+        return await ApiResult<ShipmentBatchResultDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
     public async Task<IReadOnlyList<CarrierDto>> CarriersAsync(CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<List<CarrierDto>>("/api/logistics/carriers", TesseraJson.Options, cancellationToken))!;
 

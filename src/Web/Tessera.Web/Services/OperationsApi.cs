@@ -28,8 +28,9 @@ public sealed class OperationsApi(IHttpClientFactory clients)
         {
             using var response = await Client(service).GetAsync("/health/ready", cancellationToken);
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            // A service with two databases reports the same sentence twice: say each thing once.
             var checks = body.TryGetProperty("checks", out var c)
-                ? string.Join("; ", c.EnumerateArray().Select(x => x.GetProperty("description").GetString()))
+                ? string.Join(" ", c.EnumerateArray().Select(x => x.GetProperty("description").GetString()).Where(d => !string.IsNullOrEmpty(d)).Distinct())
                 : "";
             return new ServiceHealth(service, response.IsSuccessStatusCode, checks);
         }

@@ -26,13 +26,18 @@ public sealed record OrderSearch(
     string? After = null,
     bool IncludeArchived = false);
 
-public sealed record OrderInput(string Channel, string? ExternalRef, string? Currency, OrderCustomerInput Customer, IReadOnlyList<OrderLineInput> Lines);
+public sealed record OrderInput(string Channel, string? ExternalRef, string? Currency, OrderCustomerInput? Customer, IReadOnlyList<OrderLineInput> Lines,
+    Guid? CustomerId = null);
+
+public sealed record CustomerAddressInput(string? Label, string? Consignee, string? Phone, AddressInput Address);
+
+public sealed record CustomerInput(string Name, string? Phone, string? Email, string? Reference, string? Notes, IReadOnlyList<CustomerAddressInput> Addresses);
 
 public sealed record OrderCustomerInput(string Name, string? Phone, string? Email, string? Reference = null);
 
 public sealed record OrderLineInput(string Sku, decimal? Quantity, decimal? UnitPrice, decimal? Discount = null, decimal? TaxRate = null);
 
-public sealed record AddressInput(string Line1, string? Line2, string? Ward, string? District, string? City, string? Province, string? PostalCode, string Country);
+public sealed record AddressInput(string? Line1, string? Line2, string? Ward, string? District, string? City, string? Province, string? PostalCode, string Country);
 
 public sealed record ShippingInput(string? Consignee, string? Phone, AddressInput? Address, DateOnly? RequestedDeliveryDate, string? ServiceLevel);
 
@@ -129,6 +134,59 @@ public sealed class OrdersApi(HttpClient http)
         using var response = await http.DeleteAsync($"/api/orders/attributes/{Uri.EscapeDataString(name)}", cancellationToken);
         return response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound ? null : await ApiProblem.ReadAsync(response, cancellationToken);
     }
+
+    public async Task<PagedResult<CustomerDetailsDto>> CustomersAsync(string? q, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync("/api/orders/customers?" + HttpExtensions.Query(("q", q), ("page", page), ("pageSize", pageSize)), cancellationToken);
+        // A search the service cannot read (a single letter) is no match, not an error page.
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+            return new PagedResult<CustomerDetailsDto>([], page, pageSize, 0);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<PagedResult<CustomerDetailsDto>>(TesseraJson.Options, cancellationToken))!;
+    }
+
+    public async Task<CustomerDetailsDto?> CustomerAsync(Guid id, CancellationToken cancellationToken) =>
+        await (await http.GetAsync($"/api/orders/customers/{id}", cancellationToken)).ReadOrNullAsync<CustomerDetailsDto>(cancellationToken);
+
+    public async Task<OrderSearchPageDto?> CustomerOrdersAsync(Guid id, string? after, int limit, CancellationToken cancellationToken) =>
+        await (await http.GetAsync($"/api/orders/customers/{id}/orders?" + HttpExtensions.Query(("after", after), ("limit", limit)), cancellationToken))
+            .ReadOrNullAsync<OrderSearchPageDto>(cancellationToken);
+
+    public async Task<ApiResult<CustomerDetailsDto>> CreateCustomerAsync(CustomerInput input, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders/customers").WithJson(input);
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await ApiResult<CustomerDetailsDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
+    public async Task<ApiResult<CustomerDetailsDto>> UpdateCustomerAsync(Guid id, CustomerInput input, long version, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/customers/{id}").WithJson(input);
+        request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
+        return await ApiResult<CustomerDetailsDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
+    public async Task<ApiResult<CustomerDetailsDto>> MergeCustomersAsync(Guid id, IReadOnlyList<Guid> duplicates, long version, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/customers/{id}/merge").WithJson(new { duplicates });
+        request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{version}\""));
+        return await ApiResult<CustomerDetailsDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Cancels or tags many orders; each is done on its own and refusals are named.</summary>
+    public async Task<ApiResult<BulkResultDto>> BulkAsync(string action, IReadOnlyList<Guid> ids, string? reason, IReadOnlyList<string>? tags,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/bulk/{action}").WithJson(new { orderIds = ids, reason, tags });
+        return await ApiResult<BulkResultDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The orders of a search as CSV, streamed: the answer is handed on as it arrives, never held whole here (a
+    /// hundred thousand orders are tens of megabytes). The caller disposes the response.
+    /// </summary>
+    public async Task<HttpResponseMessage> ExportAsync(string query, CancellationToken cancellationToken) =>
+        await http.GetAsync("/api/orders/export?" + query, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
     /// <summary>The columns of an import file and the other names of the format; null from an orders service older than the endpoint.</summary>
     public async Task<OrderImportFormatDto?> ImportFormatAsync(CancellationToken cancellationToken) =>

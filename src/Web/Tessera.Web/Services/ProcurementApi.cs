@@ -116,6 +116,13 @@ public sealed class ProcurementApi(HttpClient http)
     public Task<ApiResult<ReorderSuggestionDto>> DismissSuggestionAsync(Guid id, string? reason, CancellationToken cancellationToken) =>
         SendAsync<ReorderSuggestionDto>(HttpMethod.Post, $"/api/procurement/reorder-suggestions/{id}/dismiss", new { reason }, null, null, cancellationToken);
 
+    public async Task<ApiResult<ProcurementSettingsDto>> SaveSettingsAsync(decimal? overReceiptTolerancePercent, long version, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/procurement/settings").WithJson(new { overReceiptTolerancePercent });
+        request.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{version}\""));
+        return await ApiResult<ProcurementSettingsDto>.ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
+    }
+
     public async Task<ProcurementSettingsDto> SettingsAsync(CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync<ProcurementSettingsDto>("/api/procurement/settings", TesseraJson.Options, cancellationToken))!;
 

@@ -44,7 +44,12 @@ public static class DispatchShipment
     private static Task<IResult> Handle(
         Guid id, Request request, HttpContext http, ClaimsPrincipal user, LogisticsDbContext db, IOutbox outbox, TimeProvider clock,
         CancellationToken cancellationToken) =>
-        ShipmentSteps.RunAsync(id, "dispatched", http, db, outbox, async shipment =>
+        ShipmentSteps.RunAsync(id, "dispatched", http, db, outbox, Decide(request, user, db, clock, cancellationToken), cancellationToken);
+
+    /// <summary>What dispatching a shipment under this request decides: the carrier checked, the waybill given or generated.</summary>
+    public static Func<Shipment, Task<ShipmentSteps.Decision>> Decide(Request request, ClaimsPrincipal user, LogisticsDbContext db, TimeProvider clock,
+        CancellationToken cancellationToken) =>
+        async shipment =>
         {
             var now = clock.GetUtcNow();
             var requestedCarrier = string.IsNullOrWhiteSpace(request.Carrier) ? null : Carrier.NormalizeCode(request.Carrier);
@@ -84,7 +89,7 @@ public static class DispatchShipment
             return step.Outcome == StepOutcome.Changed
                 ? Step.Changed([.. step.Events, .. await ApplyEarlierTrackingAsync(db, shipment, cancellationToken)])
                 : step;
-        }, cancellationToken);
+        };
 
     /// <summary>The carrier code and the shipment's number ("GHN-000123"), with a suffix in the rare case someone typed that waybill by hand.</summary>
     private static async Task<string> GenerateWaybillAsync(LogisticsDbContext db, string carrier, Shipment shipment, CancellationToken cancellationToken)

@@ -18,6 +18,23 @@ public static class PackShipment
 
     public sealed record Request(IReadOnlyList<PackageInput> Packages);
 
+    public sealed class PackagesValidator : AbstractValidator<IReadOnlyList<PackageInput>>
+    {
+        public PackagesValidator()
+        {
+            RuleForEach(p => p).ChildRules(package =>
+            {
+                package.RuleFor(p => p.WeightKg).NotNull().GreaterThan(0).LessThanOrEqualTo(10_000).PrecisionScale(18, 3, ignoreTrailingZeros: true);
+                package.RuleFor(p => p.LengthCm).NotNull().GreaterThan(0).LessThanOrEqualTo(1_000).PrecisionScale(18, 2, ignoreTrailingZeros: true);
+                package.RuleFor(p => p.WidthCm).NotNull().GreaterThan(0).LessThanOrEqualTo(1_000).PrecisionScale(18, 2, ignoreTrailingZeros: true);
+                package.RuleFor(p => p.HeightCm).NotNull().GreaterThan(0).LessThanOrEqualTo(1_000).PrecisionScale(18, 2, ignoreTrailingZeros: true);
+            });
+        }
+    }
+
+    public static List<PackageSize> Sizes(IEnumerable<PackageInput> packages) =>
+        packages.Select(p => new PackageSize(p.WeightKg!.Value, p.LengthCm!.Value, p.WidthCm!.Value, p.HeightCm!.Value)).ToList();
+
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
@@ -47,7 +64,7 @@ public static class PackShipment
         Guid id, Request request, HttpContext http, ClaimsPrincipal user, LogisticsDbContext db, IOutbox outbox, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var packages = request.Packages.Select(p => new PackageSize(p.WeightKg!.Value, p.LengthCm!.Value, p.WidthCm!.Value, p.HeightCm!.Value)).ToList();
+        var packages = Sizes(request.Packages);
         return ShipmentSteps.RunAsync(id, "packed", http, db, outbox,
             shipment => Task.FromResult<ShipmentSteps.Decision>(shipment.Pack(packages, user.Actor(), clock.GetUtcNow())), cancellationToken);
     }

@@ -26,28 +26,41 @@ public static class ShipmentSteps
         Guid id, string verb, HttpContext http, LogisticsDbContext db, IOutbox outbox,
         Func<Shipment, Task<Decision>> act, CancellationToken cancellationToken)
     {
+        var (shipment, problem) = await ApplyAsync(id, verb, s => ETags.Matches(http.Request, s.Version), db, outbox, act, cancellationToken);
+        if (problem is not null)
+            return problem;
+        ETags.Set(http.Response, shipment!.Version);
+        return TypedResults.Ok(await shipment.ToDtoAsync(db, cancellationToken));
+    }
+
+    /// <summary>
+    /// One action on one shipment in its own write transaction: the shipment as it is afterwards, or the problem that
+    /// refused it. A bulk action runs this per shipment, so that one refusal does not undo the others.
+    /// </summary>
+    public static async Task<(Shipment? Shipment, IResult? Problem)> ApplyAsync(
+        Guid id, string verb, Func<Shipment, bool> versionMatches, LogisticsDbContext db, IOutbox outbox, Func<Shipment, Task<Decision>> act,
+        CancellationToken cancellationToken)
+    {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var shipment = await ShipmentMapping.LoadAsync(db, id, cancellationToken);
         if (shipment is null)
-            return Problems.NotFound("Shipment", id.ToString());
-        if (!ETags.Matches(http.Request, shipment.Version))
-            return Problems.PreconditionFailed($"Shipment {shipment.Number} is at version {shipment.Version}, not the one in If-Match. Reload it first.");
+            return (null, Problems.NotFound("Shipment", id.ToString()));
+        if (!versionMatches(shipment))
+            return (shipment, Problems.PreconditionFailed($"Shipment {shipment.Number} is at version {shipment.Version}, not the one in If-Match. Reload it first."));
 
         var decision = await act(shipment);
         if (decision.Problem is not null)
-            return decision.Problem;
+            return (shipment, decision.Problem);
         var step = decision.Step!;
         if (step.Outcome == StepOutcome.Refused)
-            return Refused(shipment, verb, step.Refusal!);
+            return (shipment, Refused(shipment, verb, step.Refusal!));
         if (step.Outcome == StepOutcome.Changed)
         {
             Publish(outbox, shipment, step);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-
-        ETags.Set(http.Response, shipment.Version);
-        return TypedResults.Ok(await shipment.ToDtoAsync(db, cancellationToken));
+        return (shipment, null);
     }
 
     public static void Publish(IOutbox outbox, Shipment shipment, Step step)

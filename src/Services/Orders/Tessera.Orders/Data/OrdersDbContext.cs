@@ -20,6 +20,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
     public DbSet<OrderFulfilment> Fulfilments => Set<OrderFulfilment>();
     public DbSet<FulfilmentAlert> FulfilmentAlerts => Set<FulfilmentAlert>();
     public DbSet<FulfilmentShipment> FulfilmentShipments => Set<FulfilmentShipment>();
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<CustomerNameToken> CustomerNameTokens => Set<CustomerNameToken>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -40,6 +42,17 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
             e.Ignore(o => o.IsEditable);
         });
         ConfigureFulfilment(modelBuilder);
+        modelBuilder.Entity<Customer>(e =>
+        {
+            e.ToTable("customers");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<CustomerNameToken>(e =>
+        {
+            e.ToTable("customer_name_tokens");
+            e.HasKey(t => new { t.TenantId, t.Token, t.CustomerId });
+        });
         modelBuilder.Entity<OrderLine>(e =>
         {
             e.ToTable("order_lines");

@@ -107,6 +107,15 @@ public sealed class Order : ITenantOwned, IVersioned
     public string? ExternalRef { get; set; }
     public string Currency { get; set; } = "";
     public ProtectedCustomer Customer { get; set; } = new();
+
+    /// <summary>The customer of the master this order belongs to; <see cref="Customer"/> is what the order said at the time.</summary>
+    public Guid? CustomerId { get; set; }
+
+    /// <summary>Imported as history: it reached its final status elsewhere, so it reserved nothing and requested no shipment.</summary>
+    public bool Historic { get; set; }
+
+    /// <summary>Payments received, as JSON (<see cref="OrderPayments"/>): method, amount and date, several per order.</summary>
+    public string Payments { get; set; } = "[]";
     public ProtectedShipping Shipping { get; set; } = new();
     [JsonInclude]
     public OrderStatus Status { get; private set; }
@@ -166,6 +175,23 @@ public sealed class Order : ITenantOwned, IVersioned
     {
         var order = new Order { Id = id, Number = number, Channel = channel, PlacedAt = placedAt, PlacedBy = placedBy, Version = 1 };
         order.Transition(OrderStatus.Pending, $"Placed via {channel}", placedBy, now);
+        return order;
+    }
+
+    /// <summary>
+    /// An order that reached its final status in another system, imported with its dates: its story is the placement
+    /// and the final status at the dates given, and it is closed. Nothing is reserved or shipped for it.
+    /// </summary>
+    public static Order FromHistory(Guid id, long number, string channel, DateTimeOffset placedAt, OrderStatus final, DateTimeOffset closedAt, string by,
+        DateTimeOffset now)
+    {
+        if (final is not (OrderStatus.Completed or OrderStatus.Cancelled or OrderStatus.Returned or OrderStatus.PartiallyReturned or OrderStatus.Rejected))
+            throw new ArgumentOutOfRangeException(nameof(final), final, "A historic order has a final status.");
+        var order = new Order { Id = id, Number = number, Channel = channel, PlacedAt = placedAt, PlacedBy = by, Version = 1, Historic = true };
+        order.Transition(OrderStatus.Pending, $"Placed via {channel} (imported as history)", by, placedAt);
+        order.Transition(final, "Imported as history", by, closedAt);
+        order.ClosedAt = closedAt;
+        order.UpdatedAt = now;
         return order;
     }
 

@@ -19,6 +19,9 @@ public sealed class OrderSearchRow
     public string? EmailIndex { get; set; }
     public string Tags { get; set; } = "[]";
 
+    /// <summary>The customer the order belongs to (a merged duplicate's orders keep its id; the history follows merges).</summary>
+    public Guid? CustomerId { get; set; }
+
     /// <summary>Hash of the SKUs, tags, attributes and text the detail rows hold; null before they are written.</summary>
     public string? DetailsHash { get; set; }
 }

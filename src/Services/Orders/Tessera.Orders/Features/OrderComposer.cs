@@ -139,23 +139,27 @@ public sealed class OrderComposer(OrdersDbContext db, OrderPrivacy protection)
         json = JsonSerializer.Serialize(values.OrderBy(v => v.Key, StringComparer.Ordinal).ToDictionary(v => v.Key, v => v.Value));
     }
 
-    public ProtectedCustomer Customer(CustomerInput input, string tenant) =>
-        protection.Protect(new CustomerDto(input.Name, input.Phone, input.Email, input.Reference), tenant);
+    public ProtectedCustomer Customer(CustomerInput? input, string tenant) => input is null
+        ? new ProtectedCustomer()
+        : protection.Protect(new CustomerDto(input.Name, input.Phone, input.Email, input.Reference), tenant);
 
     public ProtectedShipping Shipping(ShippingInput? input, string tenant) => input is null
         ? new ProtectedShipping()
         : protection.Protect(new ShippingDto(input.Consignee, input.Phone,
-            input.Address is null ? null : new AddressDto(input.Address.Line1, input.Address.Line2, input.Address.Ward, input.Address.District,
+            input.Address is null ? null : new AddressDto(string.IsNullOrWhiteSpace(input.Address.Line1) ? null : input.Address.Line1, input.Address.Line2, input.Address.Ward, input.Address.District,
                 input.Address.City, input.Address.Province, input.Address.PostalCode, input.Address.Country),
             input.RequestedDeliveryDate, input.ServiceLevel), tenant);
 
     public string? Notes(string? notes, string tenant) => protection.ProtectNotes(notes, tenant);
 
-    /// <summary>A new order from a validated request and its computed amounts.</summary>
+    /// <summary>A new order from a validated request and its computed amounts; with <paramref name="history"/>, an order imported as history.</summary>
     public Order Build(PlaceOrder.Request request, (List<OrderLine> Lines, OrderTotals Totals) priced, OrderMarketing marketing, string attributes,
-        string tenant, long number, string by, DateTimeOffset now)
+        string tenant, long number, string by, DateTimeOffset now, HistoryInput? history = null)
     {
-        var order = Order.Place(Guid.CreateVersion7(), number, request.Channel, request.PlacedAt ?? now, by, now);
+        var placedAt = request.PlacedAt ?? now;
+        var order = history is null
+            ? Order.Place(Guid.CreateVersion7(), number, request.Channel, placedAt, by, now)
+            : Order.FromHistory(Guid.CreateVersion7(), number, request.Channel, placedAt, history.Status, history.ClosedAt(placedAt), by, now);
         order.TenantId = tenant;
         order.ExternalRef = request.ExternalRef is { Length: > 0 } ? request.ExternalRef.Trim() : null;
         order.Currency = request.Currency ?? PlaceOrder.DefaultCurrency;
@@ -169,8 +173,20 @@ public sealed class OrderComposer(OrdersDbContext db, OrderPrivacy protection)
         order.Tags = Tags(request.Operational?.Tags);
         order.Attributes = attributes;
         order.SetLines(priced.Lines, priced.Totals);
+        if (history is not null)
+        {
+            var payments = history.Payments.Select(p => new PaymentRecordDto(p.Method.Trim(), p.Amount!.Value, p.PaidAt!.Value)).OrderBy(p => p.PaidAt).ToList();
+            order.Payments = OrderPayments.ToJson(payments);
+            order.PaymentMethod ??= payments.FirstOrDefault()?.Method;
+            if (request.Financial?.PaymentStatus is null && payments.Count > 0)
+                order.PaymentStatus = payments.Sum(p => p.Amount) >= order.Total ? PaymentStatus.Paid : PaymentStatus.Unpaid;
+        }
         return order;
     }
+
+    public static HistoricOrderImported ImportedAsHistory(Order order) => new(order.Id, order.Number, order.Channel, order.Status, order.PlacedAt,
+        order.ClosedAt ?? order.PlacedAt, order.Currency, order.Total, order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(),
+        OrderPayments.Read(order.Payments));
 
     /// <summary>The event of a new order; <paramref name="province"/> is the shipping address's, the only part of it reporting may know.</summary>
     public static OrderPlaced Placed(Order order, string? province) => new(order.Id, order.Number, order.Channel,

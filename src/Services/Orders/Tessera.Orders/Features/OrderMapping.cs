@@ -28,13 +28,15 @@ public static class OrderMapping
             privacy.Reveal(order.Shipping, order.TenantId),
             new MarketingDto(marketing.CouponCodes, marketing.PromotionCodes, marketing.Discounts.Select(d => new DiscountDto(d.Code, d.Amount)).ToList()),
             new TotalsDto(order.Subtotal, order.DiscountTotal, order.TaxTotal, order.ShippingFee, order.Total),
-            new PaymentDto(order.PaymentMethod, order.PaymentStatus),
+            new PaymentDto(order.PaymentMethod, order.PaymentStatus, OrderPayments.Read(order.Payments) is { Count: > 0 } payments ? payments : null),
             new OperationalDto(order.PreferredWarehouse, privacy.RevealNotes(order.Notes, order.TenantId), OrderComposer.ReadTags(order.Tags)),
             OrderComposer.ReadAttributes(order.Attributes),
             order.Timeline.OrderBy(t => t.At).ThenBy(t => t.Id).Select(t => new TimelineEntryDto(t.At, t.Kind, t.By, t.Summary)).ToList(),
             pending is null ? null : new PendingChangeDto(pending.Id, pending.Lines.Select(ToDto).ToList(), pending.RequestedAt, pending.RequestedBy),
             archived,
-            order.Fulfilment?.ToDto());
+            order.Fulfilment?.ToDto(),
+            order.CustomerId,
+            order.Historic);
     }
 
     public static FulfilmentDto ToDto(this OrderFulfilment fulfilment)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Messaging.Outbox;
 using Tessera.Orders.Contracts;
+using Tessera.Orders.Customers;
 using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
 using Tessera.ServiceDefaults.Errors;
@@ -29,14 +30,15 @@ public static class PlaceOrder
         string? ExternalRef,
         string? Currency,
         DateTimeOffset? PlacedAt,
-        CustomerInput Customer,
+        CustomerInput? Customer,
         IReadOnlyList<LineInput> Lines,
         ShippingInput? Shipping = null,
         MarketingInput? Marketing = null,
         FinancialInput? Financial = null,
         OperationalInput? Operational = null,
         Dictionary<string, JsonElement>? Attributes = null,
-        TotalsInput? Totals = null);
+        TotalsInput? Totals = null,
+        Guid? CustomerId = null);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -49,7 +51,9 @@ public static class PlaceOrder
                 .WithMessage("currency must be a three-letter ISO 4217 code such as VND or USD.");
             RuleFor(r => r.PlacedAt).Must(at => at is null || at <= clock.GetUtcNow().AddMinutes(5))
                 .WithMessage("placedAt cannot be in the future.");
-            RuleFor(r => r.Customer).NotNull().WithMessage("customer is required.").SetValidator(new CustomerValidator());
+            // A customer of the master (customerId) gives the order its contact; without one the order names its customer.
+            RuleFor(r => r.Customer).NotNull().When(r => r.CustomerId is null).WithMessage("customer is required (or customerId).");
+            RuleFor(r => r.Customer!).SetValidator(new CustomerValidator()).When(r => r.Customer is not null);
             RuleFor(r => r.Lines).NotEmpty().WithMessage("An order needs at least one line.")
                 .Must(l => l is null || l.Count <= OrderRules.MaxLines).WithMessage($"An order has at most {OrderRules.MaxLines} lines.");
             RuleForEach(r => r.Lines).SetValidator(new LineValidator());
@@ -81,10 +85,13 @@ public static class PlaceOrder
         ExternalReferences references,
         IOutbox outbox,
         IdempotentRequests idempotency,
+        CustomerDirectory customers,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var tenantId = tenant.TenantId!;
+        if (request.CustomerId is { } customerId && await customers.FindAsync(customerId, cancellationToken) is null)
+            return Problems.Validation("customerId", $"No customer {customerId}: choose one of the tenant's customers, or leave it out and name the customer.");
         var currency = request.Currency ?? DefaultCurrency;
         var known = await products.FindAsync(request.Lines.Select(l => l.Sku).ToList(), cancellationToken);
         var errors = new CompositionErrors();
@@ -110,7 +117,16 @@ public static class PlaceOrder
             }
 
             await products.RememberFetchedAsync(ct);
-            var order = composer.Build(request, priced.Value, marketing, attributes, tenantId, await OrderNumbers.NextAsync(db, ct), user.Actor(), clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var order = composer.Build(request, priced.Value, marketing, attributes, tenantId, await OrderNumbers.NextAsync(db, ct), user.Actor(), now);
+            if (request.CustomerId is { } chosen && await customers.FindAsync(chosen, ct) is { } customer)
+            {
+                order.CustomerId = customer.Id;
+                if (request.Customer is null)
+                    order.Customer = CustomerDirectory.Contact(customer);
+            }
+            else
+                await customers.AttachAsync([order], [request.Customer!.Name], now, ct);
             db.Orders.Add(order);
             outbox.Publish(OrderComposer.Placed(order, request.Shipping?.Address?.Province), order.Id.ToString());
             return IdempotentOutcome.Created($"/api/orders/{order.Id}", new OrderCreatedDto(order.Id, order.Number, order.Status));

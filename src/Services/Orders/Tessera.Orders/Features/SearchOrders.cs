@@ -32,6 +32,20 @@ public static partial class SearchOrders
         HttpRequest http, OrdersDbContext db, OrderArchive archive, ITenantContext tenant, OrderPrivacy privacy, OrderComposer composer,
         CancellationToken cancellationToken)
     {
+        var parsed = await ParseAsync(http, db, archive, tenant, privacy, composer, cancellationToken);
+        if (parsed.Errors is { } problems)
+            return Problems.Validation(problems);
+        return TypedResults.Ok(await RunAsync(db, archive, parsed.Criteria!, parsed.After, parsed.IncludeArchived, cancellationToken));
+    }
+
+    /// <summary>A search as its query string says it, validated: the criteria, or the errors naming each parameter.</summary>
+    public sealed record ParsedSearch(SearchCriteria? Criteria, SearchCursor? After, bool IncludeArchived, Dictionary<string, string[]>? Errors);
+
+    /// <summary>Reads the search parameters (shared by the search and the CSV export, so both filter alike).</summary>
+    public static async Task<ParsedSearch> ParseAsync(
+        HttpRequest http, OrdersDbContext db, OrderArchive archive, ITenantContext tenant, OrderPrivacy privacy, OrderComposer composer,
+        CancellationToken cancellationToken, int? limitOverride = null)
+    {
         var query = http.Query;
         var errors = new CompositionErrors();
         var tenantId = tenant.TenantId!;
@@ -101,7 +115,7 @@ public static partial class SearchOrders
         }
 
         if (errors.Any)
-            return Problems.Validation(errors.ToDictionary());
+            return new ParsedSearch(null, null, false, errors.ToDictionary());
 
         var criteria = new SearchCriteria(
             tenantId, text, number, statuses, Blank(query["channel"]), from, to, Blank(query["sku"]),
@@ -109,11 +123,20 @@ public static partial class SearchOrders
             attributes,
             Blank(query["phone"]) is { } phone ? privacy.PhoneIndex(phone, tenantId) : null,
             Blank(query["email"]) is { } email ? privacy.EmailIndex(email, tenantId) : null,
-            sort, limit);
+            sort, limitOverride ?? limit);
 
         var includeArchived = bool.TryParse(query["includeArchived"], out var archivedToo) && archivedToo;
         if (await IsReferenceAsync(text, after, tenantId, includeArchived, db, archive, cancellationToken))
             criteria = criteria with { Text = null, ReferencePrefix = text };
+        return new ParsedSearch(criteria, after, includeArchived, null);
+    }
+
+    /// <summary>One page of a search over the live store, and the archive too when asked, merged into one order.</summary>
+    public static async Task<OrderSearchPageDto> RunAsync(OrdersDbContext db, OrderArchive archive, SearchCriteria criteria, SearchCursor? after,
+        bool includeArchived, CancellationToken cancellationToken)
+    {
+        var sort = criteria.Sort;
+        var limit = criteria.Limit;
         var live = await OrderSearchQuery.RunAsync(db, criteria, after, archived: false, cancellationToken);
         var old = includeArchived ? await archive.SearchAsync(criteria, after, cancellationToken) : ([], false);
         var merged = Distinct(Merge(live.Hits, old.Hits, sort)).Take(limit + 1).ToList();
@@ -121,7 +144,7 @@ public static partial class SearchOrders
         var next = merged.Count > limit
             ? new SearchCursor(sort, page[^1].Last.SortValue, page[^1].Last.SearchId, page[^1].Last.Archived, criteria.ReferencePrefix is not null).Encode()
             : null;
-        return TypedResults.Ok(new OrderSearchPageDto(page.Select(h => h.Hit.Order).ToList(), next, live.TextTruncated || old.TextTruncated));
+        return new OrderSearchPageDto(page.Select(h => h.Hit.Order).ToList(), next, live.TextTruncated || old.TextTruncated);
     }
 
     /// <summary>

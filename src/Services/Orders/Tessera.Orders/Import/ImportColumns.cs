@@ -17,7 +17,11 @@ public static class ImportColumns
         "ship_consignee", "ship_phone", "ship_line1", "ship_line2", "ship_ward", "ship_district", "ship_city", "ship_province", "ship_postal_code",
         "ship_country", "requested_delivery_date", "service_level", "shipping_fee", "payment_method", "payment_status", "coupon_codes",
         "promotion_codes", "discount_code", "discount_amount", "tags", "notes", "preferred_warehouse",
+        "status", "delivered_at", "cancelled_at", "returned_at", "payments",
     ];
+
+    /// <summary>Columns that make an order history (docs/import.md): a final status, its dates, and the payments received.</summary>
+    public static readonly IReadOnlyList<string> HistoryColumns = ["status", "delivered_at", "cancelled_at", "returned_at", "payments"];
 
     /// <summary>Columns of the line a row stands for.</summary>
     public static readonly IReadOnlyList<string> LineColumns = ["sku", "quantity", "unit_price", "line_discount", "tax_rate"];

@@ -31,6 +31,9 @@ public sealed class ImportedOrder(string channel, string externalRef)
     public List<CsvRow> Rows { get; } = [];
     public List<(int Row, string Reason)> Problems { get; } = [];
     public PlaceOrder.Request? Request { get; set; }
+
+    /// <summary>Set when the file says the order is history (a final status): it is stored as it ended, reserving nothing.</summary>
+    public HistoryInput? History { get; set; }
 }
 
 /// <summary>
@@ -139,6 +142,62 @@ public static partial class ImportFormat
 
     private static PlaceOrder.Request? BuildRequest(ImportedOrder order)
     {
+        var request = BuildOrder(order);
+        order.History = BuildHistory(order, request?.PlacedAt);
+        return order.Problems.Count > 0 ? null : request;
+    }
+
+    /// <summary>The history columns of an order: a final status, its dates, and "method amount date" payments separated by ';'.</summary>
+    private static HistoryInput? BuildHistory(ImportedOrder order, DateTimeOffset? placedAt)
+    {
+        var first = order.Rows[0].Number;
+        string? Value(string column) => order.Rows.Select(r => r.Get(column)).FirstOrDefault(v => v.Length > 0);
+        DateTimeOffset? Moment(string column)
+        {
+            if (Value(column) is not { } text)
+                return null;
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+                return at;
+            order.Problems.Add((first, $"{column}: is not a date and time (write it like 2026-11-22T10:00:00+07:00)."));
+            return null;
+        }
+
+        var statusText = Value("status");
+        var (delivered, cancelled, returned) = (Moment("delivered_at"), Moment("cancelled_at"), Moment("returned_at"));
+        var paymentsText = Value("payments");
+        if (statusText is null)
+        {
+            if (delivered is not null || cancelled is not null || returned is not null || paymentsText is not null)
+                order.Problems.Add((first, "status: an order with delivered_at, cancelled_at, returned_at or payments is history and needs its final status."));
+            return null;
+        }
+        if (!Enum.TryParse<OrderStatus>(statusText, ignoreCase: true, out var status) || !HistoryInput.FinalStatuses.Contains(status))
+        {
+            order.Problems.Add((first, $"status: is one of {string.Join(", ", HistoryInput.FinalStatuses)} (an order imported as history has ended)."));
+            return null;
+        }
+
+        var payments = new List<PaymentInput>();
+        foreach (var entry in (paymentsText ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 3
+                || !decimal.TryParse(parts[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+                || !DateTimeOffset.TryParse(parts[2], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var paidAt))
+            {
+                order.Problems.Add((first, $"payments: '{entry}' is not \"method amount date\" (write it like cod 150000 2026-11-22; several separated by ';')."));
+                continue;
+            }
+            payments.Add(new PaymentInput(parts[0], amount, paidAt));
+        }
+        var history = new HistoryInput(status, delivered, cancelled, returned, payments);
+        if (placedAt is { } placed && history.ClosedAt(placed) < placed)
+            order.Problems.Add((first, "status: the order cannot have ended before it was placed (placed_at)."));
+        return history;
+    }
+
+    private static PlaceOrder.Request? BuildOrder(ImportedOrder order)
+    {
         string? Value(string column)
         {
             string? first = null;
@@ -202,7 +261,7 @@ public static partial class ImportFormat
                        requestedDate is not null || Value("service_level") is not null
             ? new ShippingInput(Value("ship_consignee"), Value("ship_phone"),
                 address.Any(a => a is not null)
-                    ? new AddressInput(address[0] ?? "", address[1], address[2], address[3], address[4], address[5], address[6], address[7] ?? "VN")
+                    ? new AddressInput(address[0], address[1], address[2], address[3], address[4], address[5], address[6], address[7] ?? "VN")
                     : null,
                 requestedDate, Value("service_level"))
             : null;
@@ -216,8 +275,6 @@ public static partial class ImportFormat
             .Where(a => a.Value is not null)
             .ToDictionary(a => a.Name, a => JsonSerializer.SerializeToElement(a.Value));
 
-        if (order.Problems.Count > 0)
-            return null;
         return new PlaceOrder.Request(
             order.Channel,
             order.ExternalRef,

@@ -37,6 +37,15 @@ public sealed class ImportOptions
 /// transaction with the orders, their OrderPlaced events, the rejected rows and the progress. An order whose
 /// channel and external reference already exist is skipped, so the same file imported again adds nothing.
 /// </summary>
+/// <summary>The rules of an order imported as history (its payments), as a validator the processor runs beside the order's own.</summary>
+internal static class HistoryRules
+{
+    private static readonly HistoryValidator Validator = new();
+
+    public static Task<FluentValidation.Results.ValidationResult> ValidateAsync(HistoryInput history, CancellationToken cancellationToken) =>
+        Validator.ValidateAsync(history, cancellationToken);
+}
+
 public sealed class ImportProcessor(
     IServiceScopeFactory scopes,
     ImportFileStore files,
@@ -127,6 +136,9 @@ public sealed class ImportProcessor(
 
         /// <summary>The province of each placed order's shipping address, for its event (the address itself is stored encrypted).</summary>
         public Dictionary<Guid, string?> Provinces { get; init; } = [];
+
+        /// <summary>The plain customer name of each placed order, for the name index of customers created for them.</summary>
+        public List<string> Names { get; init; } = [];
         public int AcceptedRows { get; init; }
         public int SkippedRows { get; init; }
 
@@ -161,6 +173,10 @@ public sealed class ImportProcessor(
                 var result = await validator.ValidateAsync(order.Request!, cancellationToken);
                 foreach (var (field, messages) in result.ToProblemErrors())
                     Report(order, field, messages);
+                if (order.History is { } history)
+                    foreach (var (field, messages) in (await HistoryRules.ValidateAsync(history, cancellationToken)).ToProblemErrors())
+                        foreach (var message in messages)
+                            order.Problems.Add((order.Rows[0].Number, $"{(field.StartsWith("payments", StringComparison.Ordinal) ? "payments" : "status")}: {message}"));
             }
 
             var valid = batch.Where(o => o.Problems.Count == 0).ToList();
@@ -189,12 +205,13 @@ public sealed class ImportProcessor(
             // Everything but the numbers is made before taking the write gate: the transaction holds it only to write.
             var fresh = composed.Where(c => !existing.Contains((c.Order.Channel, c.Order.ExternalRef))).ToList();
             var now = clock.GetUtcNow();
-            var built = fresh.Select(c => (Order: composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now),
-                c.Order.Request!.Shipping?.Address?.Province)).ToList();
+            var built = fresh.Select(c => (Order: composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now,
+                c.Order.History), c.Order.Request!.Shipping?.Address?.Province)).ToList();
             return new PreparedBatch(scope, batch)
             {
                 Placed = built.Select(b => b.Order).ToList(),
                 Provinces = built.ToDictionary(b => b.Order.Id, b => b.Province),
+                Names = fresh.Select(c => c.Order.Request!.Customer?.Name ?? "").ToList(),
                 AcceptedRows = fresh.Sum(c => c.Order.Rows.Count),
                 SkippedRows = composed.Where(c => existing.Contains((c.Order.Channel, c.Order.ExternalRef))).Sum(c => c.Order.Rows.Count),
             };
@@ -218,10 +235,17 @@ public sealed class ImportProcessor(
         await prepared.Services.GetRequiredService<ProductDirectory>().RememberFetchedAsync(cancellationToken);
         var number = placed.Count == 0 ? 0 : await OrderNumbers.ReserveAsync(db, placed.Count, cancellationToken);
         foreach (var order in placed)
-        {
             order.Number = number++;
+        // Inside the write transaction: two orders of one new customer, in this batch or the one before, make one customer.
+        await prepared.Services.GetRequiredService<Customers.CustomerDirectory>().AttachAsync(placed, prepared.Names, clock.GetUtcNow(), cancellationToken);
+        foreach (var order in placed)
+        {
             db.Orders.Add(order);
-            outbox.Publish(OrderComposer.Placed(order, prepared.Provinces.GetValueOrDefault(order.Id)), order.Id.ToString());
+            // History reserves nothing and requests no shipment: only the search and reports hear of it.
+            if (order.Historic)
+                outbox.Publish(OrderComposer.ImportedAsHistory(order), order.Id.ToString());
+            else
+                outbox.Publish(OrderComposer.Placed(order, prepared.Provinces.GetValueOrDefault(order.Id)), order.Id.ToString());
         }
         tracked.AcceptedOrders += placed.Count;
         tracked.AcceptedRows += prepared.AcceptedRows;

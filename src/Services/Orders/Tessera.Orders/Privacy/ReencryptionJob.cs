@@ -104,8 +104,32 @@ internal sealed class ReencryptionJob(
             await transaction.CommitAsync(cancellationToken);
         }
 
+        // Customers of the master, the same way: only if unchanged since read, and their version stays.
+        var customerPrivacy = scope.ServiceProvider.GetRequiredService<Customers.CustomerPrivacy>();
+        var customers = await live.Customers.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => !c.Name.StartsWith(prefix))
+            .Take(BatchSize)
+            .ToListAsync(cancellationToken);
+        if (customers.Count > 0)
+        {
+            await using var transaction = await live.BeginWriteAsync(cancellationToken);
+            foreach (var customer in customers)
+            {
+                var (id, version) = (customer.Id, customer.Version);
+                customerPrivacy.Reencrypt(customer);
+                rewritten += await live.Customers.IgnoreQueryFilters().Where(c => c.Id == id && c.Version == version)
+                    .ExecuteUpdateAsync(u => u
+                        .SetProperty(c => c.Name, customer.Name)
+                        .SetProperty(c => c.Phone, customer.Phone)
+                        .SetProperty(c => c.Email, customer.Email)
+                        .SetProperty(c => c.Notes, customer.Notes)
+                        .SetProperty(c => c.Addresses, customer.Addresses), cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         if (rewritten > 0)
-            logger.LogInformation("Re-encrypted the personal data of {Count} orders with key {Version}", rewritten, ring.Current.Current);
+            logger.LogInformation("Re-encrypted the personal data of {Count} orders and customers with key {Version}", rewritten, ring.Current.Current);
         // Rows changed meanwhile are skipped now and picked up by the next round; only progress continues the loop.
         return rewritten;
     }

@@ -78,6 +78,7 @@ public static class OrderSearchIndex
         row.PhoneIndex = order.Customer.PhoneIndex;
         row.EmailIndex = order.Customer.EmailIndex;
         row.Tags = order.Tags;
+        row.CustomerId = order.CustomerId;
         row.DetailsHash = details.Hash;
     }
 

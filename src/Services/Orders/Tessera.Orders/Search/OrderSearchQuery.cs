@@ -34,7 +34,11 @@ public sealed record SearchCriteria(
     string? EmailIndex,
     SearchSort Sort,
     int Limit,
-    string? ReferencePrefix = null);
+    string? ReferencePrefix = null)
+{
+    /// <summary>Only orders of these customers (a customer and the duplicates merged into it).</summary>
+    public IReadOnlyList<Guid>? Customers { get; init; }
+}
 
 /// <summary>
 /// Where a page ended: the sort value and search id of its last order, which store it came from, and whether the search
@@ -75,6 +79,7 @@ public enum SearchDriver
     Attribute,
     Status,
     Channel,
+    Customer,
 }
 
 /// <summary>
@@ -174,6 +179,8 @@ public static class OrderSearchQuery
             return [SearchDriver.Phone];
         if (criteria.EmailIndex is not null)
             return [SearchDriver.Email];
+        if (criteria.Customers is not null)
+            return [SearchDriver.Customer];
         if (criteria.Sort is not (SearchSort.PlacedAtDescending or SearchSort.PlacedAtAscending))
             return [];
         var candidates = new List<SearchDriver>();
@@ -312,6 +319,9 @@ public static class OrderSearchQuery
             case SearchDriver.Status:
                 driving = "order_search s INDEXED BY ix_order_search_status";
                 break;
+            case SearchDriver.Customer:
+                driving = "order_search s INDEXED BY ix_order_search_customer";
+                break;
             case SearchDriver.Channel:
                 driving = "order_search s INDEXED BY ix_order_search_channel";
                 break;
@@ -345,6 +355,12 @@ public static class OrderSearchQuery
             where.Add($"s.phone_index = {Parameter(criteria.PhoneIndex)}");
         if (criteria.EmailIndex is not null)
             where.Add($"s.email_index = {Parameter(criteria.EmailIndex)}");
+        if (criteria.Customers is not null)
+        {
+            // Ids are stored as EF Core writes them: upper-case text.
+            var customers = criteria.Customers.Count == 0 ? "''" : string.Join(", ", criteria.Customers.Select(c => Parameter(c.ToString().ToUpperInvariant())));
+            where.Add($"s.customer_id IS NOT NULL AND s.customer_id IN ({customers})");
+        }
         // A SKU, tag or attribute table drives in its own (placed_at, search_id) order, which equals the order's: sorting
         // and paging on its columns lets SQLite stop after the page instead of walking every order by date.
         var key = drives is SearchDriver.Sku or SearchDriver.Tag or SearchDriver.Attribute ? "d" : "s";

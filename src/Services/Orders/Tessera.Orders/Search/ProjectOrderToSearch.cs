@@ -12,7 +12,7 @@ namespace Tessera.Orders.Search;
 public sealed class ProjectOrderToSearch(OrdersDbContext db) :
     IEventHandler<OrderPlaced>, IEventHandler<OrderConfirmed>, IEventHandler<OrderRejected>, IEventHandler<OrderCancelled>,
     IEventHandler<OrderChanged>, IEventHandler<OrderLinesChanged>, IEventHandler<OrderDispatched>, IEventHandler<OrderCompleted>,
-    IEventHandler<OrderReturned>
+    IEventHandler<OrderReturned>, IEventHandler<HistoricOrderImported>
 {
     public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
     public Task HandleAsync(OrderConfirmed message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
@@ -23,6 +23,7 @@ public sealed class ProjectOrderToSearch(OrdersDbContext db) :
     public Task HandleAsync(OrderDispatched message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
     public Task HandleAsync(OrderCompleted message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
     public Task HandleAsync(OrderReturned message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
+    public Task HandleAsync(HistoricOrderImported message, MessageContext context, CancellationToken cancellationToken) => Project(message.OrderId, cancellationToken);
 
     private async Task Project(Guid orderId, CancellationToken cancellationToken)
     {

@@ -11,8 +11,16 @@ namespace Tessera.Web.Pages.Orders;
 /// Order search: every filter of the orders service's search, kept in the query string so that a search is a link to
 /// share. Paging is keyset (a cursor to the next page, and back to the first), as the search read model pages.
 /// </summary>
-public sealed class IndexModel(OrdersApi orders, IAuthorizationService authorization, Formatting fmt) : PageModel
+public sealed class IndexModel(OrdersApi orders, OrderExportsApi exports, IAuthorizationService authorization, Formatting fmt) : PageModel
 {
+    /// <summary>The orders ticked for a bulk action.</summary>
+    [BindProperty] public List<Guid> Ids { get; set; } = [];
+    [BindProperty] public string? BulkAction { get; set; }
+    [BindProperty] public string? BulkReason { get; set; }
+    [BindProperty] public string? BulkTags { get; set; }
+
+    public BulkResultDto? BulkResult { get; private set; }
+    public ApiProblem? BulkProblem { get; private set; }
     public const int DefaultLimit = 25;
     public const string DefaultSort = "-placedAt";
     public const string AttributePrefix = "attr.";
@@ -60,6 +68,70 @@ public sealed class IndexModel(OrdersApi orders, IAuthorizationService authoriza
         if (Results.IsUp)
             Definitions = (await Section<IReadOnlyList<AttributeDefinitionDto>>.LoadAsync(() => orders.AttributesAsync(cancellationToken), "")).Value ?? [];
     }
+
+    /// <summary>Every order of this search as CSV, streamed from the orders service (a hundred thousand orders never sit in memory here).</summary>
+    public async Task<IActionResult> OnGetExportAsync(CancellationToken cancellationToken)
+    {
+        Normalize();
+        await exports.StreamAsync(ExportQuery(), Response, cancellationToken);
+        return new EmptyResult();
+    }
+
+    /// <summary>Cancel, tag or export the ticked orders; each order is done on its own and those refused are named.</summary>
+    public async Task<IActionResult> OnPostBulkAsync(CancellationToken cancellationToken)
+    {
+        CanSell = (await authorization.AuthorizeAsync(User, FrontEndModule.Policies.Sell)).Succeeded;
+        if (Ids.Count == 0)
+            BulkProblem = ProblemExtensions.Local("Select at least one order.");
+        else if (BulkAction == "export")
+        {
+            // The ticked orders are on the page the form was posted from (its address holds the search): read that page once.
+            Results = await LoadAsync(cancellationToken);
+            var onPage = (Found?.Items ?? []).Where(o => Ids.Contains(o.Id)).ToList();
+            // Ticked after the filters changed in place: the few not on the page read are read one by one (a page holds at most 200).
+            foreach (var missing in Ids.Distinct().Except(onPage.Select(o => o.Id)).Take(200))
+                if (await orders.GetAsync(missing, cancellationToken) is { } o)
+                    onPage.Add(new OrderSummaryDto(o.Id, o.Number, o.Status, o.Channel, o.ExternalRef, o.Currency, o.Total, o.Lines.Count, o.PlacedAt,
+                        o.Operational?.Tags));
+            var selected = onPage.Select(o => (IReadOnlyList<string?>)
+            [
+                o.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), CsvExport.Moment(o.PlacedAt), o.Status.ToString(), o.Channel, o.ExternalRef,
+                o.Currency, CsvExport.Number(o.Total), string.Join(';', o.Tags ?? []),
+            ]).ToAsyncEnumerable();
+            return await CsvExport.WriteAsync(Response, "orders-selected.csv", ["number", "placed_at", "status", "channel", "external_ref", "currency", "total", "tags"],
+                selected, cancellationToken);
+        }
+        else if (!CanSell)
+            return Forbid();
+        else if (BulkAction is not ("cancel" or "tag"))
+            BulkProblem = ProblemExtensions.Local("Choose what to do with the selected orders.");
+        else
+        {
+            var tags = (BulkTags ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var result = await Section<ApiResult<BulkResultDto>>.LoadAsync(
+                () => orders.BulkAsync(BulkAction, Ids, BulkReason?.Trim() ?? "", tags, cancellationToken), "");
+            if (!result.IsUp)
+                BulkProblem = ProblemExtensions.Local("Orders is unavailable; nothing was done.", "Try again in a moment.");
+            else if (!result.Value!.Succeeded)
+                BulkProblem = result.Value.Problem;
+            else
+                BulkResult = result.Value.Value;
+        }
+        Results = await LoadAsync(cancellationToken);
+        if (Results.IsUp)
+            Definitions = (await Section<IReadOnlyList<AttributeDefinitionDto>>.LoadAsync(() => orders.AttributesAsync(cancellationToken), "")).Value ?? [];
+        return Page();
+    }
+
+    public string ExportLink => "/orders?handler=Export" + (Query(null) is { Length: > 0 } q ? "&" + q : "");
+
+    /// <summary>The search as the orders service takes it (dates as the tenant's business days), without paging.</summary>
+    private string ExportQuery() => ListQuery.Of(
+    [
+        ("q", Text), ("status", Status), ("channel", Channel), ("from", From is { } f ? fmt.StartOf(f).ToString("O") : null),
+        ("to", To is { } t ? fmt.StartOf(t.AddDays(1)).ToString("O") : null), ("sku", Sku), ("tag", Tag), ("phone", Phone), ("email", Email),
+        .. Attributes.Select(a => (AttributePrefix + a.Key, (string?)a.Value)), ("sort", Sort), ("includeArchived", IncludeArchived ? "true" : null),
+    ]);
 
     /// <summary>The results alone: what the filters, the pager and the retry of an unavailable orders service fetch.</summary>
     public async Task<IActionResult> OnGetTableAsync(CancellationToken cancellationToken)

@@ -15,7 +15,8 @@ namespace Tessera.Web.Pages.Procurement;
 /// whether inventory posted them) and returns; and the actions its status allows — edit, approve, cancel, close,
 /// receive. Product names come from the catalog in one batch call; the warehouse name from inventory.
 /// </summary>
-public sealed class OrderModel(ProcurementApi procurement, CatalogApi catalog, InventoryApi inventory, IAuthorizationService authorization) : PageModel
+public sealed class OrderModel(ProcurementApi procurement, CatalogApi catalog, InventoryApi inventory, IAuthorizationService authorization,
+    Documents.DocumentComposer documents) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -36,6 +37,12 @@ public sealed class OrderModel(ProcurementApi procurement, CatalogApi catalog, I
     public bool AwaitsInventory => Receipts is { IsUp: true } && Receipts.Value!.Items.Any(r => r.Posting == ReceiptPostingStatus.Pending);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken) ?? Page();
+
+    /// <summary>The purchase order to send to the supplier (PDF).</summary>
+    public async Task<IActionResult> OnGetPdfAsync(CancellationToken cancellationToken) =>
+        await documents.PurchaseOrderAsync(Id, cancellationToken) is { } pdf
+            ? File(pdf, Documents.DocumentComposer.ContentType, $"purchase-order-{Id:N}.pdf")
+            : NotFound();
 
     public async Task<IActionResult> OnGetReloadAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ?? ProcurementPages.Reload(this, Order.Down);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Tessera.Inventory.Contracts;
 using Tessera.Procurement.Contracts;
+using Tessera.ServiceDefaults.Api;
 using Tessera.Web.FrontEnd;
 using Tessera.Web.Services;
 
@@ -72,9 +73,15 @@ public abstract class OrderFormPage(ProcurementApi procurement, InventoryApi inv
 
     public IActionResult OnGetLine() => Partial("_OrderLineRow", (new OrderLineRow(), (ApiProblem?)null));
 
-    /// <summary>The product name of a row's SKU, from the catalog.</summary>
+    /// <summary>The product name of a row's SKU, from the catalog, and the supplier's price for it (the lowest quantity break) to offer.</summary>
     public async Task<IActionResult> OnGetProductAsync(string key, CancellationToken cancellationToken)
     {
-        return Partial("_LineInfo", await LineForm.NamedAsync(catalog, key, Request.Query[$"Form.Lines[{key}].Sku"].FirstOrDefault(), cancellationToken));
+        var line = await LineForm.NamedAsync(catalog, key, Request.Query[$"Form.Lines[{key}].Sku"].FirstOrDefault(), cancellationToken);
+        if (line.Sku.Length > 0 && Guid.TryParse(Request.Query["Form.SupplierId"].FirstOrDefault(), out var supplier))
+        {
+            var prices = await Section<PagedResult<SupplierPriceDto>>.LoadAsync(() => procurement.PricesAsync(supplier, line.Sku, 1, 50, cancellationToken), "");
+            line.CatalogPrice = prices.Value?.Items.Where(p => p.Sku == line.Sku).OrderBy(p => p.MinQuantity).FirstOrDefault()?.UnitPrice;
+        }
+        return Partial("_LineInfo", line);
     }
 }

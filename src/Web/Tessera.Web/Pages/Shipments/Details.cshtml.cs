@@ -29,7 +29,7 @@ public sealed class PackageForm
 /// warehouse actions the flow allows now — pick, pack, dispatch, return to origin, cancel — each sent with the version
 /// shown, so that a change made meanwhile is never overwritten. Each part degrades on its own when its service is down.
 /// </summary>
-public sealed class DetailsModel(LogisticsApi logistics, CatalogApi catalog, OrdersApi orders, IAuthorizationService authorization) : PageModel
+public sealed class DetailsModel(LogisticsApi logistics, CatalogApi catalog, OrdersApi orders, IAuthorizationService authorization, Documents.DocumentComposer documents) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public long Version { get; set; }
@@ -64,6 +64,21 @@ public sealed class DetailsModel(LogisticsApi logistics, CatalogApi catalog, Ord
     }
 
     /// <summary>The whole shipment again, once logistics is back (the page polls this while it is down).</summary>
+    /// <summary>The packing slip to put in the box (PDF).</summary>
+    public async Task<IActionResult> OnGetPackingSlipAsync(CancellationToken cancellationToken) =>
+        Pdf(await documents.PackingSlipAsync(Id, cancellationToken), "packing-slip");
+
+    /// <summary>The pick list of this shipment (PDF).</summary>
+    public async Task<IActionResult> OnGetPickListAsync(CancellationToken cancellationToken) =>
+        Pdf(await documents.PickListAsync([Id], cancellationToken), "pick-list");
+
+    /// <summary>The shipping label with the waybill barcode (PDF).</summary>
+    public async Task<IActionResult> OnGetLabelAsync(CancellationToken cancellationToken) =>
+        Pdf(await documents.LabelAsync(Id, cancellationToken), "label");
+
+    private IActionResult Pdf(byte[]? pdf, string name) =>
+        pdf is null ? NotFound() : File(pdf, Documents.DocumentComposer.ContentType, $"{name}-{Id:N}.pdf");
+
     public async Task<IActionResult> OnGetBodyAsync(CancellationToken cancellationToken)
     {
         if (await LoadAsync(cancellationToken) is { } notFound)

@@ -16,13 +16,8 @@ public static class ShipmentDisplay
         _ => "text-bg-secondary",
     };
 
-    public static string StatusText(ShipmentStatus status) => status switch
-    {
-        ShipmentStatus.InTransit => "In transit",
-        ShipmentStatus.DeliveryFailed => "Delivery failed",
-        ShipmentStatus.ReturnedToOrigin => "Returned to origin",
-        _ => status.ToString(),
-    };
+    /// <summary>The status in words ("In transit"), which is also its resource key.</summary>
+    public static string StatusText(ShipmentStatus status) => Tessera.Web.FrontEnd.Labels.Of(status);
 
     public static string StatusText(string status) =>
         Enum.TryParse<ShipmentStatus>(status, out var parsed) ? StatusText(parsed) : status;

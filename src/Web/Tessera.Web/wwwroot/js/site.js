@@ -56,3 +56,78 @@ document.addEventListener("htmx:afterSettle", function (event) {
     var price = row && row.querySelector("[data-line-price]");
     if (price && price.value === "") price.value = info.dataset.price;
 });
+
+// The product picker: as a SKU or a name is typed in a line, matching products are offered (from /products/picker);
+// choosing one fills the SKU and fires "change", so the line's own lookup fills the name and offers the price.
+(function () {
+    "use strict";
+    var timers = new WeakMap();
+
+    function optionsOf(input) { return document.getElementById(input.getAttribute("aria-controls")); }
+
+    function close(input) {
+        var list = optionsOf(input);
+        if (list) list.innerHTML = "";
+        input.setAttribute("aria-expanded", "false");
+    }
+
+    document.addEventListener("input", function (event) {
+        var input = event.target;
+        if (!input.matches || !input.matches("[data-product-picker]")) return;
+        clearTimeout(timers.get(input));
+        timers.set(input, setTimeout(function () {
+            var text = input.value.trim();
+            if (text.length < 2) { close(input); return; }
+            fetch("/products/picker?q=" + encodeURIComponent(text) + "&for=" + encodeURIComponent(input.id), { credentials: "same-origin" })
+                .then(function (response) { return response.ok ? response.text() : ""; })
+                .then(function (html) {
+                    var list = optionsOf(input);
+                    if (!list || input.value.trim() !== text) return;
+                    list.innerHTML = html;
+                    input.setAttribute("aria-expanded", list.children.length > 0 ? "true" : "false");
+                });
+        }, 250));
+    });
+
+    document.addEventListener("click", function (event) {
+        var option = event.target.closest && event.target.closest("[data-pick-sku]");
+        if (!option) return;
+        var input = document.getElementById(option.dataset.pickFor);
+        if (!input) return;
+        input.value = option.dataset.pickSku;
+        close(input);
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+        input.focus();
+    });
+
+    document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && event.target.matches && event.target.matches("[data-product-picker]")) close(event.target);
+    });
+})();
+
+// Bulk selection: a "select all" box ticks every row's box of its table; the count of the selection is shown.
+document.addEventListener("change", function (event) {
+    var all = event.target.closest && event.target.closest("[data-select-all]");
+    if (all) {
+        document.querySelectorAll("[data-select-row='" + all.dataset.selectAll + "']").forEach(function (box) { box.checked = all.checked; });
+    }
+    var group = event.target.dataset && (event.target.dataset.selectRow || event.target.dataset.selectAll);
+    if (!group) return;
+    var count = document.querySelectorAll("[data-select-row='" + group + "']:checked").length;
+    document.querySelectorAll("[data-selected-count='" + group + "']").forEach(function (label) { label.textContent = String(count); });
+});
+
+// A customer chosen from the order form's picker fills the customer fields (kept as the order's contact).
+document.addEventListener("click", function (event) {
+    var choice = event.target.closest && event.target.closest("[data-pick-customer]");
+    if (!choice) return;
+    var form = choice.closest("form");
+    form.querySelector("[name='CustomerId']").value = choice.dataset.pickCustomer;
+    form.querySelector("[name='CustomerName']").value = choice.dataset.name || "";
+    form.querySelector("[name='CustomerPhone']").value = choice.dataset.phone || "";
+    form.querySelector("[name='CustomerEmail']").value = choice.dataset.email || "";
+    var chosen = form.querySelector("[data-chosen-customer]");
+    if (chosen) chosen.textContent = choice.dataset.label || "";
+    var list = choice.closest("[data-customer-options]");
+    if (list) list.innerHTML = "";
+});
