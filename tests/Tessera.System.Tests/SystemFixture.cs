@@ -22,7 +22,8 @@ public sealed class SystemFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        System = await RunningSystem.StartAsync();
+        // Every service keeps its recent spans, so that a test can follow one trace across them (TelemetryTests).
+        System = await RunningSystem.StartAsync(new Dictionary<string, string> { ["Tessera__Telemetry__KeepSpans"] = "20000" });
         Admin = await System.SignInAsync();
         Api = new Api(Admin);
     }

@@ -54,6 +54,10 @@ public sealed class RunningSystem : IAsyncDisposable
         return StartAsync(data.Path, Ports.Free(), environment, data);
     }
 
+    /// <summary>A system on a data folder laid out beforehand (a restored backup), on a free port; the folder stays the caller's.</summary>
+    public static Task<RunningSystem> StartOnAsync(string dataDir, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAsync(dataDir, Ports.Free(), environment, null);
+
     /// <summary>The system again on an existing data folder and port, as after an upgrade or a reboot.</summary>
     public static Task<RunningSystem> RestartAsync(RunningSystem stopped, IReadOnlyDictionary<string, string>? environment = null) =>
         StartAsync(stopped.DataDir, stopped.Port, environment, null);

@@ -51,6 +51,9 @@ public static class MessagingRegistration
         services.AddSingleton<InboxHandler<TContext>>();
         services.AddSingleton<IInboxSink, InboxSink<TContext>>();
         services.AddSingleton<SubscriptionMonitor>();
+        services.AddSingleton<FeedReaders>();
+        services.AddSingleton<MessagingGauges<TContext>>();
+        services.AddHostedService(sp => sp.GetRequiredService<MessagingGauges<TContext>>());
         services.AddSingleton<IMessageTransport, FeedTransport<TContext>>();
         services.AddHttpClient(FeedTransport<TContext>.ClientName);
 

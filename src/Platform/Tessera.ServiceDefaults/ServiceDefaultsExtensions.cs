@@ -13,12 +13,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Data.Backup;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Idempotency;
 using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.OpenApi;
 using Tessera.ServiceDefaults.Security;
+using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.ServiceDefaults;
@@ -38,6 +40,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.PostConfigure<TesseraOptions>(o => o.ServiceName = serviceName);
 
         builder.AddJsonLogging();
+        builder.AddTesseraTelemetry(serviceName);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddHostedService<ParentProcessWatcher>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -116,6 +119,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>The middleware every service runs, in order.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseMetricsEndpoint(app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceName);
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {
@@ -173,6 +177,10 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = WriteHealth,
         }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
+        var api = "/api/" + app.Services.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceName;
+        app.MapOperationsTelemetry(api);
+        if (app.Services.GetService<DatabaseSnapshots>() is not null)
+            app.MapBackupEndpoints(api);
         return app;
     }
 
@@ -184,6 +192,10 @@ public static class ServiceDefaultsExtensions
         {
             service = options.ServiceName,
             status = report.Status.ToString(),
+            version = BuildInfo.Version,
+            startedAt = BuildInfo.StartedAt,
+            uptimeSeconds = (long)BuildInfo.Uptime.TotalSeconds,
+            pid = Environment.ProcessId,
             checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
         });
     }

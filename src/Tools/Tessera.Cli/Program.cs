@@ -296,6 +296,22 @@ keysRotate.SetAction(async (result, cancellationToken) =>
 });
 root.Subcommands.Add(new Command("keys", "Keys protecting personal data (operators)") { keysStatus, keysRotate });
 
+// backup <folder>, restore <folder> --data <dir>
+var backupFolder = new Argument<string>("folder") { Description = "A new or empty folder on the machine Tessera runs on" };
+var backup = new Command("backup", "Take an online backup of every service's database and the keys while Tessera serves (operators)") { backupFolder };
+backup.SetAction(async (result, cancellationToken) =>
+{
+    using var api = Api(result);
+    return await Run(() => BackupCommands.BackupAsync(api, result.GetValue(backupFolder)!, cancellationToken));
+});
+root.Subcommands.Add(backup);
+var restoreFolder = new Argument<string>("folder") { Description = "The backup folder (it holds backup.json)" };
+var restoreData = new Option<string>("--data") { Description = "The new data folder to lay the backup out in (must be empty)", Required = true };
+var restore = new Command("restore", "Lay a backup out as a data folder, checking every file; then start the AppHost with --data on it") { restoreFolder, restoreData };
+restore.SetAction(async (result, cancellationToken) =>
+    await BackupCommands.RestoreAsync(result.GetValue(restoreFolder)!, result.GetValue(restoreData)!, cancellationToken));
+root.Subcommands.Add(restore);
+
 // check
 var check = new Command("check", "Check the invariants every service keeps (on-hand = ledger, received = purchase-in, one shipment per order line set…)");
 check.SetAction(async (result, cancellationToken) =>

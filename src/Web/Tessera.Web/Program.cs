@@ -6,6 +6,7 @@ using Tessera.Web.Data;
 using Tessera.Web.FrontEnd;
 using Tessera.Web.Gateway;
 using Tessera.Web.Identity;
+using Tessera.Web.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("web");
@@ -17,6 +18,7 @@ builder.Services.AddValidatorsFrom(typeof(Program).Assembly);
 builder.AddWebAuthentication();
 builder.AddGateway();
 builder.AddFrontEnd();
+builder.AddOperations();
 
 var app = builder.Build();
 app.UseSecurityHeaders();
@@ -27,6 +29,7 @@ app.UseFrontEnd();
 app.UseRateLimiter();
 app.MapDefaultEndpoints();
 IdentityEndpoints.Map(app);
+app.MapOperationsApi();
 app.MapGateway();
 app.MapFrontEnd();
 

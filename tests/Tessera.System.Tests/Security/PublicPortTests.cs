@@ -14,7 +14,7 @@ namespace Tessera.System.Tests.Security;
 [Collection(SecurityCollection.Name)]
 public sealed class PublicPortTests(SecurityFixture fixture, ITestOutputHelper output)
 {
-    private static readonly string[] InternalTargets = ["openapi/v1.json", "health/ready", "health/live", "events?after=0"];
+    private static readonly string[] InternalTargets = ["openapi/v1.json", "health/ready", "health/live", "events?after=0", "metrics"];
 
     /// <summary>Ways of writing "../../" that an HTTP library or a service might turn back into it.</summary>
     private static readonly string[] Escapes =

@@ -139,9 +139,12 @@ internal static class FeedEndpoint
     public static async Task<IResult> ReadFeed(
         long? after, int? limit, int? wait, string? types,
         ServiceDbContext db, OutboxSignal signal, IOptions<MessagingOptions> options, IOptions<TesseraOptions> tessera,
-        IHostApplicationLifetime lifetime, TimeProvider clock, CancellationToken cancellationToken)
+        IHostApplicationLifetime lifetime, TimeProvider clock, FeedReaders readers, System.Security.Claims.ClaimsPrincipal user,
+        CancellationToken cancellationToken)
     {
         var from = Math.Max(0, after ?? 0);
+        if (user.FindFirst(TesseraClaims.Subject)?.Value is { } subject)
+            readers.Read(subject.StartsWith("svc:", StringComparison.Ordinal) ? subject[4..] : subject, from, clock.GetUtcNow());
         var take = Math.Clamp(limit ?? options.Value.FeedPageSize, 1, 1000);
         var deadline = clock.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, 60));
         var wanted = ParseTypes(types);

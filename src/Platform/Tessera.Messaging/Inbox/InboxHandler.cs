@@ -109,13 +109,28 @@ internal sealed class InboxHandler<TContext>(
 
         tenant.Switch(envelope.Tenant);
         current.Current = envelope;
-        using var activity = StartActivity(envelope);
-
-        var message = registration.Deserialize(envelope.Payload);
-        var context = new MessageContext(envelope);
-        foreach (var handler in registration.Handlers)
-            await handler(services, message, context, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        using var activity = MessagingTelemetry.StartHandling(envelope);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var message = registration.Deserialize(envelope.Payload);
+            var context = new MessageContext(envelope);
+            foreach (var handler in registration.Handlers)
+                await handler(services, message, context, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            outcome = "handled";
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            MessagingTelemetry.HandlerDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("messaging.message.type", envelope.Type), new KeyValuePair<string, object?>("outcome", outcome));
+        }
     }
 
     private async Task RecordFailure(TContext db, long sequence, Exception error, CancellationToken cancellationToken)
@@ -156,14 +171,5 @@ internal sealed class InboxHandler<TContext>(
     {
         var text = error.ToString();
         return text.Length <= 4000 ? text : text[..4000];
-    }
-
-    private static Activity? StartActivity(EventEnvelope envelope)
-    {
-        var activity = new Activity("handle " + envelope.Type);
-        if (envelope.TraceParent is { Length: > 0 } parent)
-            activity.SetParentId(parent);
-        activity.SetTag("messaging.message.id", envelope.Id);
-        return activity.Start();
     }
 }

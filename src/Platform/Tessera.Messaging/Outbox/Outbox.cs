@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Tessera.Messaging.Handling;
@@ -44,7 +43,7 @@ internal sealed class Outbox<TContext>(
             OccurredAt = clock.GetUtcNow(),
             CorrelationId = handling?.CorrelationId ?? RequestCorrelation(),
             CausationId = handling?.Id,
-            TraceParent = Activity.Current?.Id,
+            TraceParent = MessagingTelemetry.TraceParentForPublish(type, aggregateId),
             Payload = JsonSerializer.Serialize(@event, TesseraJson.Options),
         });
     }

@@ -8,6 +8,7 @@ using Tessera.Messaging.Inbox;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Hosting;
+using Tessera.ServiceDefaults.Telemetry;
 
 namespace Tessera.Messaging.Transport;
 
@@ -61,6 +62,7 @@ internal sealed class MessagingRetention<TContext>(
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
         do
         {
+            var run = TesseraTelemetry.Job("messaging.retention");
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
@@ -76,9 +78,11 @@ internal sealed class MessagingRetention<TContext>(
                 await transaction.CommitAsync(stoppingToken);
                 if (events + received > 0)
                     logger.LogInformation("Retention removed {Events} feed events and {Received} inbox rows", events, received);
+                run.Succeeded();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                run.Failed();
                 logger.LogWarning(ex, "Messaging retention failed; will retry");
             }
         }

@@ -8,7 +8,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Data.Backup;
 using Tessera.ServiceDefaults.Hosting;
+using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.ServiceDefaults.Data;
@@ -70,6 +72,8 @@ public static class DatabaseRegistration
             options.AddInterceptors(sp.GetServices<IInterceptor>());
         }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck<TContext>>(healthCheck, tags: ["ready"]);
+        builder.Services.AddSingleton(new BackupSource(sp => ConnectionString(sp, fileName)));
+        builder.Services.TryAddSingleton<DatabaseSnapshots>();
         return builder;
     }
 
@@ -132,6 +136,7 @@ internal sealed class IdempotencyKeyCleanup<TContext>(IServiceScopeFactory scope
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
         do
         {
+            var run = TesseraTelemetry.Job("idempotency-cleanup");
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
@@ -142,9 +147,11 @@ internal sealed class IdempotencyKeyCleanup<TContext>(IServiceScopeFactory scope
                 await tx.CommitAsync(stoppingToken);
                 if (removed > 0)
                     logger.LogInformation("Removed {Count} expired idempotency keys", removed);
+                run.Succeeded();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                run.Failed();
                 logger.LogWarning(ex, "Idempotency key cleanup failed; will retry");
             }
         }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Tessera.ServiceDefaults.Telemetry;
+
 namespace Tessera.ServiceDefaults.Data;
 
 /// <summary>
@@ -20,7 +23,11 @@ public sealed class WriteGate(bool enabled = true)
         if (!Enabled)
             return NoLease.Instance;
         if (_semaphore.Wait(0, CancellationToken.None))
+        {
+            TesseraTelemetry.WriteGateWait.Record(0);
             return new Lease(_semaphore);
+        }
+        var started = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _waiting);
         try
         {
@@ -30,6 +37,7 @@ public sealed class WriteGate(bool enabled = true)
         {
             Interlocked.Decrement(ref _waiting);
         }
+        TesseraTelemetry.WriteGateWait.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return new Lease(_semaphore);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Tessera.ServiceDefaults.Security;
+using Tessera.ServiceDefaults.Telemetry;
 using Tessera.Web.Data;
 
 namespace Tessera.Web.Identity;
@@ -210,6 +211,7 @@ internal sealed class SessionCleanup(IServiceScopeFactory scopes, TimeProvider c
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
         do
         {
+            var run = TesseraTelemetry.Job("web.session-cleanup");
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
@@ -222,9 +224,11 @@ internal sealed class SessionCleanup(IServiceScopeFactory scopes, TimeProvider c
                 await transaction.CommitAsync(stoppingToken);
                 if (sessions + failures > 0)
                     logger.LogInformation("Removed {Sessions} ended sessions and {Failures} old sign-in failure counts", sessions, failures);
+                run.Succeeded();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                run.Failed();
                 logger.LogWarning(ex, "Session cleanup failed; will retry");
             }
         }

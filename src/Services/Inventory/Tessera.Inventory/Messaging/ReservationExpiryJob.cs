@@ -4,6 +4,7 @@ using Tessera.Inventory.Contracts;
 using Tessera.Inventory.Data;
 using Tessera.Inventory.Domain;
 using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.Inventory.Messaging;
@@ -30,15 +31,18 @@ internal sealed class ReservationExpiryJob(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var run = TesseraTelemetry.Job("inventory.reservation-expiry");
             try
             {
                 int expired;
                 do
                     expired = await ExpireDueAsync(stoppingToken);
                 while (expired == Batch);
+                run.Succeeded();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                run.Failed();
                 logger.LogError(ex, "Releasing expired reservations failed; will retry");
             }
             await Task.Delay(options.Value.Interval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Orders.Data;
 using Tessera.Orders.Fulfilment;
 using Tessera.Orders.Search;
+using Tessera.ServiceDefaults.Telemetry;
 
 namespace Tessera.Orders.Archive;
 
@@ -20,6 +21,7 @@ internal sealed class ArchiveJob(IServiceScopeFactory scopes, IOptions<ArchiveOp
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var run = TesseraTelemetry.Job("orders.archive");
             try
             {
                 int moved;
@@ -30,9 +32,11 @@ internal sealed class ArchiveJob(IServiceScopeFactory scopes, IOptions<ArchiveOp
                         logger.LogInformation("Archived {Count} closed orders", moved);
                 }
                 while (moved == options.Value.BatchSize);
+                run.Succeeded();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                run.Failed();
                 logger.LogError(ex, "Archiving closed orders failed; will retry");
             }
             await Task.Delay(options.Value.Interval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

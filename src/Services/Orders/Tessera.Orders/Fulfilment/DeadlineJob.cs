@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
+using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.Orders.Fulfilment;
@@ -22,14 +23,17 @@ internal sealed class DeadlineJob(IServiceScopeFactory scopes, IOptions<Fulfilme
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
+            var run = TesseraTelemetry.Job("orders.deadlines");
             try
             {
                 while (await RaiseDueAlertsAsync(stoppingToken) >= options.Value.BatchSize)
                 {
                 }
+                run.Succeeded();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                run.Failed();
                 logger.LogError(ex, "Checking fulfilment deadlines failed; will retry");
             }
             await Task.Delay(options.Value.CheckInterval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

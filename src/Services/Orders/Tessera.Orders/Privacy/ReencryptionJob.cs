@@ -4,6 +4,7 @@ using Tessera.Orders.Data;
 using Tessera.Orders.Features;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Security;
+using Tessera.ServiceDefaults.Telemetry;
 
 namespace Tessera.Orders.Privacy;
 
@@ -35,14 +36,17 @@ internal sealed class ReencryptionJob(
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Rotated.Next;
+            var run = TesseraTelemetry.Job("orders.reencryption");
             try
             {
                 while (await ReencryptBatchAsync(stoppingToken) > 0)
                 {
                 }
+                run.Succeeded();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                run.Failed();
                 logger.LogError(ex, "Re-encrypting personal data failed; will retry");
             }
             await Signal.WaitAsync(wake, Round, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tessera.Procurement.Contracts;
 using Tessera.Procurement.Data;
 using Tessera.ServiceDefaults.Security;
+using Tessera.ServiceDefaults.Telemetry;
 
 namespace Tessera.Procurement.Features;
 
@@ -31,15 +32,18 @@ public sealed class ContactReencryptionJob(
             var current = ring.Current.Current;
             if (current != doneFor || clock.GetElapsedTime(lastRound) >= Round)
             {
+                var run = TesseraTelemetry.Job("procurement.reencryption");
                 try
                 {
                     while (await ReencryptBatchAsync(stoppingToken) > 0)
                     {
                     }
                     doneFor = current;
+                    run.Succeeded();
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
+                    run.Failed();
                     logger.LogError(ex, "Re-encrypting supplier contacts failed; will retry");
                 }
                 lastRound = clock.GetTimestamp();
