@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Catalog.Contracts;
 using Tessera.Inventory.Contracts;
@@ -53,6 +54,31 @@ public sealed class OrderApiTests(OrdersFactory factory) : IClassFixture<OrdersF
         order.History.ShouldHaveSingleItem().ShouldSatisfyAllConditions(h => h.Status.ShouldBe(OrderStatus.Pending), h => h.By.ShouldBe("tester"));
         var placed = (await factory.PublishedAsync<OrderPlaced>()).Single(e => e.OrderId == created.Id);
         placed.Lines.ShouldBe([new OrderedLine(1, sku, 3m)]);
+    }
+
+    [Fact]
+    public async Task OrderPlaced_carries_the_amounts_province_and_customer_reference_for_reporting_and_no_personal_data()
+    {
+        var sku = Product("Green tea 500g");
+        var created = await Place(new
+        {
+            channel = "web",
+            customer = new { name = "Nguyễn Văn An", phone = "+84 901 234 567", email = "an@example.vn", reference = "CRM-42" },
+            shipping = new { consignee = "Nguyễn Văn An", address = new { line1 = "12 Lý Thường Kiệt", province = " Hà Nội ", country = "VN" } },
+            lines = new[] { new { sku, quantity = 2m, unitPrice = 120000m, taxRate = 0.1m } },
+            financial = new { shippingFee = 30000m },
+        });
+
+        var placed = (await factory.PublishedAsync<OrderPlaced>()).Single(e => e.OrderId == created.Id);
+
+        (placed.CustomerReference, placed.Province).ShouldBe(("CRM-42", "Hà Nội"));
+        var pricing = placed.Pricing.ShouldNotBeNull();
+        (pricing.Currency, pricing.ShippingFee, pricing.DiscountTotal, pricing.TaxTotal, pricing.GrandTotal).ShouldBe(("VND", 30000m, 0m, 24000m, 294000m));
+        pricing.Lines.ShouldHaveSingleItem().ShouldBe(new PricedOrderLine(1, sku, 2m, 120000m, 0m, 0m, 0.1m, 24000m, 264000m));
+        var payload = await factory.QueryAsync(null, db => db.Set<Tessera.Messaging.Outbox.OutboxMessage>()
+            .Where(m => m.Type == "OrderPlaced" && m.AggregateId == created.Id.ToString()).Select(m => m.Payload).SingleAsync());
+        foreach (var personal in new[] { "Nguyễn Văn An", "901 234 567", "an@example.vn", "Lý Thường Kiệt" })
+            payload.ShouldNotContain(personal);
     }
 
     [Fact]

@@ -157,4 +157,15 @@ public sealed class CliTests(SystemFixture fixture)
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Check_asks_every_service_with_invariants_the_warehouse_included()
+    {
+        var (code, output) = await Tessera("check");
+
+        code.ShouldBe(0, output);
+        foreach (var invariant in new[] { "I1", "I2", "I3", "I8", "I9" })
+            output.ShouldContain(invariant, customMessage: output);
+        output.ShouldContain("reporting");
+    }
 }

@@ -205,6 +205,25 @@ public sealed class OrderCenterTests(OrderCenterFixture fixture) : IClassFixture
             found.Items.Select(o => o.Id).ShouldBe([id]);
         }
 
+        // The warehouse took in every event of those orders and ran its models; then its file is read the way the engine
+        // stores it (compressed columns hide text from a byte scan), every text column of every table, with reporting held down.
+        var reporting = new WarehouseSystem(fixture.System, Client, "demo");
+        await reporting.CaughtUpAsync();
+        (await reporting.RunAsync(new { })).Status.ShouldBe("Succeeded");
+        await fixture.System.HoldDownAsync("reporting");
+        try
+        {
+            var values = new[] { live, closed, imported, rotated }.SelectMany(c => new[] { c.Name, c.Phone, c.Email, c.Street, c.Phone[2..] }).Append("Zyxcanary").ToList();
+            var scanned = WarehouseScan.TextColumnsContaining(Path.Combine(fixture.System.DataDir, "reporting", "demo.duckdb"), values);
+            scanned.Columns.ShouldBeGreaterThan(50);
+            scanned.Rows.ShouldBeGreaterThan(0);
+            scanned.Found.ShouldBeEmpty();
+        }
+        finally
+        {
+            await fixture.System.ReleaseAsync("reporting");
+        }
+
         // Every file the system wrote: databases with their -wal and -shm, the archive, uploads, logs, status files.
         var files = Directory.EnumerateFiles(fixture.System.DataDir, "*", SearchOption.AllDirectories).ToList();
         files.ShouldContain(f => f.EndsWith("-wal", StringComparison.Ordinal));

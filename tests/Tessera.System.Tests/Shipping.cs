@@ -11,7 +11,7 @@ using Tessera.Testing;
 namespace Tessera.System.Tests;
 
 /// <summary>The warehouse's and the carrier's side of a fulfilment, through the public port.</summary>
-public sealed class Shipping(HttpClient client, Uri publicUrl)
+public sealed class Shipping(HttpClient client, Uri publicUrl, string tenant = "demo")
 {
     public string Carrier { get; private set; } = "";
     private string _secret = "";
@@ -70,7 +70,7 @@ public sealed class Shipping(HttpClient client, Uri publicUrl)
             },
         }, TesseraJson.Options);
         using var carrier = new HttpClient { BaseAddress = publicUrl };
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/demo/tracking/{Carrier}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/{tenant}/tracking/{Carrier}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Tessera-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), Encoding.UTF8.GetBytes(body))));
         return await carrier.SendAsync(request);
     }

@@ -4,7 +4,7 @@ using Tessera.Web.Data;
 
 namespace Tessera.Web.Tests;
 
-/// <summary>The front-end with finance (and every other service) down: nobody listens on their ports.</summary>
+/// <summary>The front-end with finance (and every other service, reporting included) down: nobody listens on their ports.</summary>
 public sealed class FinancePagesFactory : ServiceFactory<Program, WebDbContext>
 {
     public const string AdminPassword = "demo-password-123";
@@ -19,6 +19,7 @@ public sealed class FinancePagesFactory : ServiceFactory<Program, WebDbContext>
         ["Tessera:Services:procurement"] = $"http://127.0.0.1:{Ports.Free()}",
         ["Tessera:Services:logistics"] = $"http://127.0.0.1:{Ports.Free()}",
         ["Tessera:Services:finance"] = $"http://127.0.0.1:{Ports.Free()}",
+        ["Tessera:Services:reporting"] = $"http://127.0.0.1:{Ports.Free()}",
     };
 }
 

@@ -13,8 +13,11 @@ public sealed class MessagingOptions
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long events stay in the producer's feed, so that a new subscriber can backfill.</summary>
-    public TimeSpan FeedRetention { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>
+    /// How long events stay in the producer's feed, so that a new subscriber can backfill: a new reporting install
+    /// builds its warehouse from the feeds, so the default keeps a year and a month of history (docs/adr/0019).
+    /// </summary>
+    public TimeSpan FeedRetention { get; set; } = TimeSpan.FromDays(400);
 
     /// <summary>How long processed inbox rows are kept for deduplication; parked rows stay until resolved.</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(45);

@@ -244,7 +244,30 @@ flowBench.SetAction(async (result, cancellationToken) =>
         result.GetValue(flowClosedSeconds), phases, result.GetValue(flowData), result.GetValue(flowBare), result.GetValue(run)!, result.GetValue(flowWarmup));
     return await Run(() => FlowBenchmark.RunAsync(api, new Uri(result.GetValue(url)!), options, cancellationToken));
 });
-root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera") { stockPage, importBench, searchBench, movementsBench, financeBench, flowBench });
+// bench warehouse
+var warehouseLines = new Option<long>("--lines") { Description = "Order lines over the period", DefaultValueFactory = _ => 10_000_000 };
+var warehouseDays = new Option<int>("--days") { Description = "Days the orders are spread over", DefaultValueFactory = _ => 365 };
+var warehouseSkus = new Option<int>("--skus") { Description = "Products", DefaultValueFactory = _ => 5_000 };
+var warehouseQueries = new Option<int>("--queries") { Description = "Timed ADS metric queries of each kind", DefaultValueFactory = _ => 200 };
+var noSkew = new Option<bool>("--no-skew") { Description = "Leave out the second data set where one SKU holds half of the lines" };
+var warehouseData = new Option<string?>("--data") { Description = "Folder for the throwaway warehouses (default: the temp folder)" };
+var warehouseKeep = new Option<bool>("--keep") { Description = "Keep the warehouses afterwards" };
+var warehouseMemory = new Option<string>("--memory-limit") { Description = "DuckDB memory limit of the warehouse", DefaultValueFactory = _ => "4GB" };
+var warehouseBench = new Command("warehouse",
+    "Time the reporting warehouse in this process: a year of synthetic events, full rebuild through the run engine and as plain SQL, a one-day re-run, ADS queries, skew")
+    { warehouseLines, warehouseDays, warehouseSkus, warehouseQueries, noSkew, warehouseData, warehouseKeep, warehouseMemory };
+warehouseBench.SetAction(async (result, cancellationToken) => await Run(() => WarehouseBenchmark.RunAsync(new WarehouseBenchmark.Options(
+    result.GetValue(warehouseLines), result.GetValue(warehouseDays), result.GetValue(warehouseSkus), result.GetValue(warehouseQueries), !result.GetValue(noSkew),
+    result.GetValue(warehouseData), result.GetValue(warehouseKeep), result.GetValue(warehouseMemory)!), cancellationToken)));
+// bench engines
+var engineRows = new Option<int>("--rows") { Description = "Rows in each engine", DefaultValueFactory = _ => 5_000_000 };
+var engineRepeats = new Option<int>("--repeats") { Description = "Times each query runs (the best after the first counts)", DefaultValueFactory = _ => 4 };
+var enginesBench = new Command("engines", "The same aggregation in DuckDB and SQLite, in this process (the warehouse's engine choice, ADR 0018)")
+    { engineRows, engineRepeats };
+enginesBench.SetAction(async (result, cancellationToken) =>
+    await Run(() => EngineBenchmark.RunAsync(result.GetValue(engineRows), result.GetValue(engineRepeats), cancellationToken)));
+root.Subcommands.Add(new Command("bench", "Benchmarks against a running Tessera (warehouse and engines: the reporting engine in-process)")
+    { stockPage, importBench, searchBench, movementsBench, financeBench, flowBench, warehouseBench, enginesBench });
 
 // orders import
 var importFile = new Argument<FileInfo>("file") { Description = "The CSV file (docs/import.md)" };

@@ -69,6 +69,21 @@ public sealed class RecordEffect(TestDbContext db, FaultPlan faults) : IEventHan
     }
 }
 
+/// <summary>Takes every event of a producer, whatever its type, as a raw envelope (how reporting fills its ODS).</summary>
+public sealed class RecordEnvelope(TestDbContext db) : IEventHandler<EventEnvelope>
+{
+    public Task HandleAsync(EventEnvelope message, MessageContext context, CancellationToken cancellationToken)
+    {
+        db.Add(new Effect
+        {
+            MessageId = message.Id,
+            AggregateId = message.Type + ":" + message.AggregateId,
+            Sequence = message.Payload.TryGetProperty("sequence", out var sequence) ? sequence.GetInt32() : -1,
+        });
+        return Task.CompletedTask;
+    }
+}
+
 /// <summary>A real service process in miniature: Kestrel on loopback, its own SQLite file, the platform and messaging.</summary>
 public sealed class TestNode : IAsyncDisposable
 {
@@ -86,7 +101,7 @@ public sealed class TestNode : IAsyncDisposable
     public string DataDir { get; }
 
     public static async Task<TestNode> StartAsync(
-        string name, string dataDir, int port, IDictionary<string, string?> settings, FaultPlan faults, string? subscribeTo)
+        string name, string dataDir, int port, IDictionary<string, string?> settings, FaultPlan faults, string? subscribeTo, bool everyEvent = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = dataDir });
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -103,7 +118,9 @@ public sealed class TestNode : IAsyncDisposable
         builder.AddServiceDatabase<TestDbContext>(m => m.Add("test", typeof(TestDbContext).Assembly));
         builder.AddMessaging<TestDbContext>(m =>
         {
-            if (subscribeTo is not null)
+            if (subscribeTo is not null && everyEvent)
+                m.Subscribe(subscribeTo, s => s.HandleEvery<RecordEnvelope>());
+            else if (subscribeTo is not null)
                 m.Subscribe(subscribeTo, s => s.Handle<TestEvent, RecordEffect>());
         });
         builder.Services.AddSingleton(faults);

@@ -18,6 +18,16 @@ public sealed partial class TenantResources
     private readonly Dictionary<string, List<string>> _located = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<JsonElement>> _listed = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Collections whose records are named like another collection's: an ADS model a tenant adds is also its metric of
+    /// that name, so "/metrics/{name}" is filled with the name of tenant A's own model rather than a shipped metric
+    /// every tenant has.
+    /// </summary>
+    private static readonly Dictionary<string, string> NamedLike = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["/api/reporting/metrics"] = "/api/reporting/models",
+    };
+
     private TenantResources(RouteCatalog catalog) => _catalog = catalog;
 
     /// <summary>Every identifier of tenant A that was found, to be looked for in tenant B's answers.</summary>
@@ -92,6 +102,8 @@ public sealed partial class TenantResources
     private string? Resolve(string service, string collection, string parameter, int depth)
     {
         var itemParameter = ItemRoute(collection)?.Parameter ?? parameter;
+        if (NamedLike.TryGetValue(collection, out var like) && _located.TryGetValue(like, out var named) && named.Count > 0)
+            return named[0];
         if (_located.TryGetValue(collection, out var ids) && ids.Count > 0)
             return ids[0];
         if (_listed.TryGetValue(collection, out var items))

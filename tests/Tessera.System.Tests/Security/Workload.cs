@@ -6,6 +6,7 @@ using System.Text.Json;
 using Tessera.Logistics.Contracts;
 using Tessera.Orders.Contracts;
 using Tessera.Procurement.Contracts;
+using Tessera.Reporting.Contracts;
 using Tessera.ServiceDefaults.Api;
 using Tessera.ServiceDefaults.Json;
 using Tessera.Testing;
@@ -158,6 +159,7 @@ public sealed class Workload(HttpClient client, Uri publicUrl)
             new { receiptId = receipt.Id, reason = "Wrong flavour", lines = new[] { new { sku = Sku, quantity = 2m } } }), HttpStatusCode.Created);
 
         await FinanceAsync(order.Id);
+        await ReportingAsync();
 
         var imported = NewCanary("imported");
         await ImportAsync(imported);
@@ -187,6 +189,26 @@ public sealed class Workload(HttpClient client, Uri publicUrl)
         await OkAsync(client.PostJsonAsync("/api/finance/payments",
             new { kind = "customer", amount = 10000m, date = today, method = "bank", allocations = Array.Empty<object>() }, Guid.NewGuid().ToString()),
             HttpStatusCode.Created);
+    }
+
+    /// <summary>
+    /// The warehouse: a model of tenant A's own (shipped models, their metrics and the upload sources are every tenant's;
+    /// this one is tenant A's alone, and as an ADS model it is also a metric of that name), a run that builds it, and a
+    /// monthly sales target and a marketplace settlement file.
+    /// </summary>
+    private async Task ReportingAsync()
+    {
+        var model = "matrix_" + _run;
+        await OkAsync(client.PostJsonAsync("/api/reporting/models",
+            new { name = model, sql = "-- layer: ads\nselect count(*) as events from {{ ref('ods_events') }}" }), HttpStatusCode.Created);
+        var run = await CreatedAsync<RunDto>(client.PostJsonAsync("/api/reporting/runs", new { models = new[] { model } }), HttpStatusCode.Accepted);
+        await Poll.UntilAsync(async () => (await client.GetFromJsonAsync<RunDto>($"/api/reporting/runs/{run.Id}", TesseraJson.Options))!,
+            r => r.Status == "Succeeded", "the run of tenant A's own model", TimeSpan.FromSeconds(60));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", global::System.Globalization.CultureInfo.InvariantCulture);
+        await OkAsync(PutAsync($"/api/reporting/targets/{today[..7]}", new { amount = 500_000_000m, currency = "VND", channel = "web" }));
+        using var settlement = new StringContent("settlement_date,marketplace,order_ref,gross_amount,fee_amount,payout_amount,currency\n" +
+                                                 $"{today},shopee,MATRIX-{_run},150000,7500,142500,VND\n", Encoding.UTF8, "text/csv");
+        await OkAsync(client.PostAsync($"/api/reporting/uploads/marketplace_settlement?fileName=matrix-{_run}.csv", settlement), HttpStatusCode.Created);
     }
 
     private async Task<Guid> PlaceAsync(Canary canary, string serviceLevel = "standard")

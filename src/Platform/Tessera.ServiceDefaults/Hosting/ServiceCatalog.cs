@@ -19,6 +19,7 @@ public static class ServiceCatalog
         new("procurement", ChecksInvariants: true),
         new("logistics", ChecksInvariants: true),
         new("finance", ChecksInvariants: true),
+        new("reporting", ChecksInvariants: true),
     ];
 
     public static readonly IReadOnlyList<string> Names = All.Select(s => s.Name).ToArray();

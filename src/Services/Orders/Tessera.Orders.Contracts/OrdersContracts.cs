@@ -256,13 +256,22 @@ public sealed record OrderedLine(int LineNo, string Sku, decimal Quantity);
 public sealed record PricedOrderLine(int LineNo, string Sku, decimal Quantity, decimal UnitPrice, decimal Discount, decimal AllocatedDiscount, decimal TaxRate,
     decimal TaxAmount, decimal LineTotal);
 
-/// <summary>An order's prices, for finance to invoice deliveries from (it never reprices). Shipping is not taxed.</summary>
+/// <summary>
+/// An order's prices, for finance to invoice deliveries from (it never reprices) and for reporting, which needs the
+/// money of an order without asking the orders API for each one. Shipping is not taxed; the subtotal (before discounts,
+/// tax and shipping) is GrandTotal − TaxTotal − ShippingFee + DiscountTotal.
+/// </summary>
 public sealed record OrderPricingDto(string Currency, IReadOnlyList<PricedOrderLine> Lines, decimal ShippingFee, decimal DiscountTotal, decimal TaxTotal,
     decimal GrandTotal);
 
-/// <summary>A customer placed an order; inventory reserves it. Carries no personal data; Pricing carries its prices.</summary>
-public sealed record OrderPlaced(Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt, string? PreferredWarehouse = null,
-    OrderPricingDto? Pricing = null);
+/// <summary>
+/// A customer placed an order; inventory reserves it. Carries no personal data: CustomerReference is the customer's id
+/// in another system (not personal data, like the order's own), Province the region of the shipping address only.
+/// Pricing carries its prices. An older event has none of the three.
+/// </summary>
+public sealed record OrderPlaced(
+    Guid OrderId, long Number, string Channel, IReadOnlyList<OrderedLine> Lines, DateTimeOffset PlacedAt, string? PreferredWarehouse = null,
+    OrderPricingDto? Pricing = null, string? CustomerReference = null, string? Province = null);
 
 /// <summary>Every line of the order is reserved.</summary>
 public sealed record OrderConfirmed(Guid OrderId, long Number);
@@ -281,7 +290,7 @@ public sealed record LineChangeDto(Guid ChangeId, IReadOnlyList<OrderedLine> Lin
 /// </summary>
 public sealed record OrderChanged(Guid OrderId, long Number, long Version, IReadOnlyList<string> Fields, LineChangeDto? LineChange);
 
-/// <summary>A proposed line change was applied: the order's lines are now these.</summary>
+/// <summary>A proposed line change was applied: the order's lines are now these, and its prices these.</summary>
 public sealed record OrderLinesChanged(Guid OrderId, long Number, Guid ChangeId, IReadOnlyList<OrderedLine> Lines, OrderPricingDto? Pricing = null);
 
 /// <summary>A proposed line change was refused (not enough stock); the order's lines stayed as they were.</summary>
@@ -310,11 +319,12 @@ public sealed record RequestedShipmentDto(string Warehouse, IReadOnlyList<Ordere
 /// <summary>
 /// The fulfilment process asks logistics for the order's shipments, one per warehouse the stock is reserved in.
 /// RequestId identifies this request: a later request for the same order (its lines changed before dispatch)
-/// supersedes it, and logistics cancels the shipments of the older request that have not left.
+/// supersedes it, and logistics cancels the shipments of the older request that have not left. DispatchDueAt is when
+/// the order should have left by its service level (the first request's deadline; a later request keeps it).
 /// </summary>
 public sealed record ShipmentsRequested(
     Guid OrderId, long Number, Guid RequestId, IReadOnlyList<RequestedShipmentDto> Shipments, string? ServiceLevel, DateOnly? RequestedDeliveryDate,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt, DateTimeOffset? DispatchDueAt = null);
 
 /// <summary>Every shipment of the order was delivered: the order is Completed.</summary>
 public sealed record OrderCompleted(Guid OrderId, long Number, DateTimeOffset CompletedAt);

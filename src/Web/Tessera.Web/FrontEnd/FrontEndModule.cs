@@ -28,6 +28,9 @@ public static class FrontEndModule
         /// <summary>Receiving goods against purchase orders and sending them back: purchasing, and the warehouse people at the door.</summary>
         public const string ReceivePurchases = "procurement.receive";
         public const string Ship = "logistics.ship";
+
+        /// <summary>Running the warehouse's models and adding models of the tenant's own: finance and administrators.</summary>
+        public const string RunReports = "reporting.run";
         public const string Administer = "tenant.admin";
 
         /// <summary>Reading the books: finance staff, accountants, operators, administrators and viewers.</summary>
@@ -47,6 +50,7 @@ public static class FrontEndModule
             .AddPolicy(Policies.Purchase, p => p.RequireRole(Roles.Admin, Roles.Purchasing))
             .AddPolicy(Policies.ReceivePurchases, p => p.RequireRole(Roles.Admin, Roles.Purchasing, Roles.Warehouse))
             .AddPolicy(Policies.Ship, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
+            .AddPolicy(Policies.RunReports, p => p.RequireRole(Roles.Admin, Roles.Finance))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Policies.ReadBooks, p => p.RequireRole(Roles.Accountant, Roles.Operator, Roles.Finance, Roles.Admin, Roles.Viewer))
             .AddPolicy(Policies.KeepBooks, p => p.RequireRole(Roles.Accountant, Roles.Operator));
@@ -64,6 +68,7 @@ public static class FrontEndModule
             o.Conventions.AuthorizePage("/Customers/New", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Edit", Policies.Sell);
             o.Conventions.AuthorizePage("/Orders/Attributes", Policies.Administer);
+            o.Conventions.AuthorizePage("/Reports/NewModel", Policies.RunReports);
             o.Conventions.AuthorizePage("/Orders/Alerts", Policies.Sell);
             o.Conventions.AuthorizePage("/Inventory/Receive", Policies.ReceiveStock);
             o.Conventions.AuthorizePage("/Procurement/NewSupplier", Policies.Purchase);
@@ -111,6 +116,7 @@ public static class FrontEndModule
         services.AddServiceClient<LogisticsApi>("logistics");
         services.AddServiceClient<ProcurementApi>("procurement");
         services.AddServiceClient<FinanceApi>("finance");
+        services.AddServiceClient<ReportingApi>("reporting");
         services.AddOrderUploads();
         // Exports stream through: no resilience handler (it reads answers whole), no timeout for a long export.
         services.AddHttpClient<OrderExportsApi>()

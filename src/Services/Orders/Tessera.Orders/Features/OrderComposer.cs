@@ -188,10 +188,12 @@ public sealed class OrderComposer(OrdersDbContext db, OrderPrivacy protection)
         order.ClosedAt ?? order.PlacedAt, order.Currency, order.Total, order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(),
         OrderPayments.Read(order.Payments));
 
-    public static OrderPlaced Placed(Order order) => new(order.Id, order.Number, order.Channel,
-        order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse, PricesOf(order));
+    /// <summary>The event of a new order; <paramref name="province"/> is the shipping address's, the only part of it reporting may know.</summary>
+    public static OrderPlaced Placed(Order order, string? province) => new(order.Id, order.Number, order.Channel,
+        order.Lines.Select(l => new OrderedLine(l.LineNo, l.Sku, l.Quantity)).ToList(), order.PlacedAt, order.PreferredWarehouse, PricesOf(order),
+        order.Customer.Reference, province is { Length: > 0 } ? province.Trim() : null);
 
-    /// <summary>The order's prices as events carry them, for finance to invoice from.</summary>
+    /// <summary>The order's prices as events carry them, for finance to invoice from and reporting to count.</summary>
     public static OrderPricingDto PricesOf(Order order) => new(order.Currency,
         order.Lines.OrderBy(l => l.LineNo).Select(l => new PricedOrderLine(l.LineNo, l.Sku, l.Quantity, l.UnitPrice, l.Discount, l.AllocatedDiscount, l.TaxRate,
             l.TaxAmount, l.LineTotal)).ToList(),

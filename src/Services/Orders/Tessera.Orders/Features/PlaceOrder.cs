@@ -128,7 +128,7 @@ public static class PlaceOrder
             else
                 await customers.AttachAsync([order], [request.Customer!.Name], now, ct);
             db.Orders.Add(order);
-            outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
+            outbox.Publish(OrderComposer.Placed(order, request.Shipping?.Address?.Province), order.Id.ToString());
             return IdempotentOutcome.Created($"/api/orders/{order.Id}", new OrderCreatedDto(order.Id, order.Number, order.Status));
         }, cancellationToken);
     }

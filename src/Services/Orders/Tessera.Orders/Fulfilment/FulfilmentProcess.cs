@@ -76,8 +76,8 @@ public sealed class FulfilmentProcess(IOutbox outbox, TimeProvider clock, IOptio
         var supersedes = fulfilment.RequestId is not null;
         var requestId = Guid.CreateVersion7();
         fulfilment.Request(requestId, shipments, level, within, Now);
-        outbox.Publish(new ShipmentsRequested(order.Id, order.Number, requestId, shipments, level, order.Shipping.RequestedDeliveryDate, Now),
-            order.Id.ToString());
+        outbox.Publish(new ShipmentsRequested(order.Id, order.Number, requestId, shipments, level, order.Shipping.RequestedDeliveryDate, Now,
+            fulfilment.DispatchDueAt), order.Id.ToString());
 
         var what = string.Join("; ", shipments.Select(s => $"{s.Warehouse} ({string.Join(", ", s.Lines.Select(l => Quantity(l.Sku, l.Quantity)))})"));
         var summary = supersedes

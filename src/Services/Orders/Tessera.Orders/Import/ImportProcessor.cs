@@ -134,6 +134,9 @@ public sealed class ImportProcessor(
         public List<ImportedOrder> Orders { get; } = orders;
         public List<Domain.Order> Placed { get; init; } = [];
 
+        /// <summary>The province of each placed order's shipping address, for its event (the address itself is stored encrypted).</summary>
+        public Dictionary<Guid, string?> Provinces { get; init; } = [];
+
         /// <summary>The plain customer name of each placed order, for the name index of customers created for them.</summary>
         public List<string> Names { get; init; } = [];
         public int AcceptedRows { get; init; }
@@ -202,10 +205,12 @@ public sealed class ImportProcessor(
             // Everything but the numbers is made before taking the write gate: the transaction holds it only to write.
             var fresh = composed.Where(c => !existing.Contains((c.Order.Channel, c.Order.ExternalRef))).ToList();
             var now = clock.GetUtcNow();
+            var built = fresh.Select(c => (Order: composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now,
+                c.Order.History), c.Order.Request!.Shipping?.Address?.Province)).ToList();
             return new PreparedBatch(scope, batch)
             {
-                Placed = fresh.Select(c => composer.Build(c.Order.Request!, c.Priced, c.Marketing, c.Attributes, import.TenantId, 0, import.CreatedBy, now,
-                    c.Order.History)).ToList(),
+                Placed = built.Select(b => b.Order).ToList(),
+                Provinces = built.ToDictionary(b => b.Order.Id, b => b.Province),
                 Names = fresh.Select(c => c.Order.Request!.Customer?.Name ?? "").ToList(),
                 AcceptedRows = fresh.Sum(c => c.Order.Rows.Count),
                 SkippedRows = composed.Where(c => existing.Contains((c.Order.Channel, c.Order.ExternalRef))).Sum(c => c.Order.Rows.Count),
@@ -240,7 +245,7 @@ public sealed class ImportProcessor(
             if (order.Historic)
                 outbox.Publish(OrderComposer.ImportedAsHistory(order), order.Id.ToString());
             else
-                outbox.Publish(OrderComposer.Placed(order), order.Id.ToString());
+                outbox.Publish(OrderComposer.Placed(order, prepared.Provinces.GetValueOrDefault(order.Id)), order.Id.ToString());
         }
         tracked.AcceptedOrders += placed.Count;
         tracked.AcceptedRows += prepared.AcceptedRows;

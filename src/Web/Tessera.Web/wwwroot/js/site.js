@@ -2,15 +2,31 @@
 (function () {
     "use strict";
 
+    var palette = ["rgba(13, 110, 253, 0.7)", "rgba(25, 135, 84, 0.7)", "rgba(253, 126, 20, 0.7)", "rgba(111, 66, 193, 0.7)",
+        "rgba(220, 53, 69, 0.7)", "rgba(32, 201, 151, 0.7)", "rgba(108, 117, 125, 0.7)"];
+
+    // A chart's spec is server data: { type, labels, datasets: [{ label, data, colors? }], horizontal?, stacked? } — or the
+    // dashboard's single series { labels, label, data }. Floating bars (a Gantt of a run) are [start, end] pairs.
     function drawCharts(root) {
         if (typeof Chart === "undefined") return;
         root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
             if (canvas.dataset.drawn) return;
             var spec = JSON.parse(canvas.dataset.chart);
+            var series = spec.datasets || [{ label: spec.label, data: spec.data }];
+            var type = spec.type || "bar";
+            var datasets = series.map(function (s, i) {
+                var color = s.colors || palette[i % palette.length];
+                return { label: s.label, data: s.data, backgroundColor: color, borderColor: Array.isArray(color) ? color : color.replace("0.7", "1"),
+                    fill: false, tension: 0.2, pointRadius: 2 };
+            });
             new Chart(canvas, {
-                type: "bar",
-                data: { labels: spec.labels, datasets: [{ label: spec.label, data: spec.data, backgroundColor: "rgba(13, 110, 253, 0.6)" }] },
-                options: { maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+                type: type,
+                data: { labels: spec.labels, datasets: datasets },
+                options: {
+                    maintainAspectRatio: false, animation: false, indexAxis: spec.horizontal ? "y" : "x",
+                    plugins: { legend: { display: series.length > 1 } },
+                    scales: { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked, beginAtZero: true } }
+                }
             });
             canvas.dataset.drawn = "true";
         });

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Hosting;
+
+namespace Tessera.Reporting.Warehouse;
+
+/// <summary>
+/// One DuckDB file per tenant under &lt;data&gt;/reporting/, so a tenant's SQL can only ever see its own rows: no other
+/// tenant's table exists in its catalog. Every file is opened locked down — no file, network or extension access
+/// (so no ATTACH of another file), configuration locked, its own memory and thread limits — and stays open while the
+/// service runs (an anchor connection), so connections taken per query share one database instance.
+/// </summary>
+public sealed partial class TenantWarehouses(IOptions<TesseraOptions> tessera, IOptions<ReportingOptions> options, ILogger<TenantWarehouses> logger)
+    : IDisposable
+{
+    public const string Folder = "reporting";
+
+    private readonly ConcurrentDictionary<string, Lazy<DuckDBConnection>> _anchors = new(StringComparer.Ordinal);
+    private readonly Lock _opening = new();
+
+    public string Directory => Path.Combine(tessera.Value.ResolveDataDir(), Folder);
+
+    public string PathOf(string tenant) => Path.Combine(Directory, FileName(tenant));
+
+    /// <summary>A file name that is the tenant id when it is a plain slug, else a hash of it (a tenant id never names a path).</summary>
+    public static string FileName(string tenant) =>
+        (Slug().IsMatch(tenant) ? tenant : "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenant)))[..24]) + ".duckdb";
+
+    public bool Exists(string tenant) => _anchors.ContainsKey(tenant) || File.Exists(PathOf(tenant));
+
+    /// <summary>A new connection to the tenant's warehouse (created with its schema on first use); dispose it when done.</summary>
+    public DuckDBConnection Open(string tenant)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        var anchor = _anchors.GetOrAdd(tenant, t => new Lazy<DuckDBConnection>(() => OpenAnchor(t), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        var connection = new DuckDBConnection(anchor.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private DuckDBConnection OpenAnchor(string tenant)
+    {
+        lock (_opening)
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            var settings = options.Value;
+            // Settings DuckDB reads when it opens the file; then the time zone, and the lock that keeps any later SET,
+            // RESET or PRAGMA — of this connection or any other — from changing them.
+            var connectionString = string.Join(';',
+                $"Data Source={PathOf(tenant)}",
+                $"memory_limit={settings.MemoryLimit}",
+                $"threads={settings.Threads.ToString(CultureInfo.InvariantCulture)}",
+                "enable_external_access=false",
+                "autoinstall_known_extensions=false",
+                "autoload_known_extensions=false",
+                "allow_community_extensions=false");
+            var anchor = new DuckDBConnection(connectionString);
+            anchor.Open();
+            using (var command = anchor.CreateCommand())
+            {
+                command.CommandText = "SET GLOBAL TimeZone = 'UTC'; SET GLOBAL lock_configuration = true;";
+                command.ExecuteNonQuery();
+            }
+            WarehouseSchema.Ensure(anchor);
+            logger.LogInformation("Opened the warehouse of tenant {Tenant}", tenant);
+            return anchor;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var anchor in _anchors.Values.Where(a => a.IsValueCreated))
+            anchor.Value.Dispose();
+        _anchors.Clear();
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex Slug();
+}
