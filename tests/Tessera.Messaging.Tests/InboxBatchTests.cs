@@ -88,6 +88,11 @@ public sealed class InboxBatchTests : IAsyncLifetime
         (await sink.StageAsync(Producer, page, 20, CancellationToken.None)).ShouldBe(20);
         (await sink.StageAsync(Producer, page, 20, CancellationToken.None)).ShouldBe(0);
 
+        // The first call may have made way for another writer part-way (the processor handles the rest): wait for every
+        // message to be handled, then count.
+        await Poll.UntilAsync(_node.EffectsAsync, e => e.Count >= 20, "every message's effect");
+        foreach (var message in page)
+            (await _node.InboxAsync(message.Id))!.Status.ShouldBe(InboxStatus.Processed);
         var effects = await _node.EffectsAsync();
         effects.Count.ShouldBe(20);
         foreach (var aggregate in effects.GroupBy(e => e.AggregateId))
