@@ -48,6 +48,23 @@ public sealed class SalesTests(FinanceFactory factory) : IClassFixture<FinanceFa
     }
 
     [Fact]
+    public async Task A_return_of_goods_from_two_shipments_is_credited_on_both_invoices()
+    {
+        var books = new Bookkeeper(factory);
+        var (order, north, south) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        await books.OrderAsync(order, 12, "2026-11-03 08:00", 0m, ("TEA", 1m, 100000m, 0.1m), ("SOAP", 3m, 20000m, 0.05m));
+        await books.DeliveredAsync(order, south, "SGN", "2026-11-05 10:00", ("SOAP", 3m));
+        await books.DeliveredAsync(order, north, "HAN", "2026-11-06 10:00", ("TEA", 1m));
+
+        await books.CustomerReturnAsync(order, "RT-000012", "HCM", "2026-11-08 08:00", ("TEA", 1m, 70000m), ("SOAP", 1m, 15000m));
+
+        var notes = (await books.GetAsync<List<CreditNoteDto>>($"/api/finance/credit-notes?orderId={order}")).OrderBy(n => n.Number).ToList();
+        notes.Select(n => n.Total).Order().ShouldBe([21000m, 110000m]); // 1 SOAP at 20,000 + 5 %, 1 TEA at 100,000 + 10 %
+        var invoices = await books.InvoicesAsync(order);
+        invoices.Select(i => i.Credited).Order().ShouldBe([21000m, 110000m]);
+    }
+
+    [Fact]
     public async Task An_order_in_two_shipments_gets_two_invoices_numbered_without_gaps_with_the_shipping_fee_on_the_first()
     {
         var books = new Bookkeeper(factory);

@@ -137,8 +137,14 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
             var credits = goods.SelectMany(g => Invoicing.ForReturn(invoices, g.Sku, g.Quantity)).ToList();
             Guid? first = null;
             var costReturned = await CostReturnedAsync(customerReturn.ReturnId, cancellationToken);
+            // A return that spans several invoices gets a credit note on each; the cost it took back is told once, with
+            // the first, so that a consumer adding up credit notes' costs counts it once.
             foreach (var group in credits.GroupBy(c => c.Invoice))
-                first ??= await CreditAsync(group.Key, group.Select(c => c.Line).ToList(), customerReturn, costReturned, actor, cancellationToken);
+            {
+                var note = await CreditAsync(group.Key, group.Select(c => c.Line).ToList(), customerReturn, first is null ? costReturned : null, actor,
+                    cancellationToken);
+                first ??= note;
+            }
             customerReturn.CreditNoteId = first ?? Guid.Empty;
         }
         await db.SaveChangesAsync(cancellationToken);
