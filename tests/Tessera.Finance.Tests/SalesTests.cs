@@ -1,7 +1,13 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Finance.Contracts;
+using Tessera.Inventory.Contracts;
+using Tessera.Logistics.Contracts;
+using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Json;
 using Tessera.Testing;
 
 namespace Tessera.Finance.Tests;
@@ -39,6 +45,23 @@ public sealed class SalesTests(FinanceFactory factory) : IClassFixture<FinanceFa
         var cogs = (await books.EntriesAsync($"sourceType=shipment&sourceId={shipment}")).Single(e => e.Rule == "shipment-delivered");
         (cogs.Date, cogs.Lines[0].Account, cogs.Lines[0].Debit).ShouldBe((new DateOnly(2026, 11, 5), "632", 250m));
         (await books.GetAsync<List<ShipmentLedgerDto>>("/api/finance/shipments?waiting=true")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_return_of_goods_from_two_shipments_is_credited_on_both_invoices()
+    {
+        var books = new Bookkeeper(factory);
+        var (order, north, south) = (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        await books.OrderAsync(order, 12, "2026-11-03 08:00", 0m, ("TEA", 1m, 100000m, 0.1m), ("SOAP", 3m, 20000m, 0.05m));
+        await books.DeliveredAsync(order, south, "SGN", "2026-11-05 10:00", ("SOAP", 3m));
+        await books.DeliveredAsync(order, north, "HAN", "2026-11-06 10:00", ("TEA", 1m));
+
+        await books.CustomerReturnAsync(order, "RT-000012", "HCM", "2026-11-08 08:00", ("TEA", 1m, 70000m), ("SOAP", 1m, 15000m));
+
+        var notes = (await books.GetAsync<List<CreditNoteDto>>($"/api/finance/credit-notes?orderId={order}")).OrderBy(n => n.Number).ToList();
+        notes.Select(n => n.Total).Order().ShouldBe([21000m, 110000m]); // 1 SOAP at 20,000 + 5 %, 1 TEA at 100,000 + 10 %
+        var invoices = await books.InvoicesAsync(order);
+        invoices.Select(i => i.Credited).Order().ShouldBe([21000m, 110000m]);
     }
 
     [Fact]
@@ -161,6 +184,44 @@ public sealed class SalesTests(FinanceFactory factory) : IClassFixture<FinanceFa
         trial.Lines.Single(l => l.Account == "632").Debit.ShouldBe(160000m);
         trial.Lines.Single(l => l.Account == "156").Credit.ShouldBe(160000m); // issued 240,000 that were never received here, 80,000 back
         (await books.InvoicesAsync(order)).Single().ShouldSatisfyAllConditions(i => i.Credited.ShouldBe(110000m), i => i.Status.ShouldBe("PartiallyPaid"));
+    }
+
+    [Fact]
+    public async Task Invoices_and_credit_notes_carry_the_cost_finance_posted_to_632_for_their_goods_when_it_was_posted_first()
+    {
+        var books = new Bookkeeper(factory);
+        var (order, shipment) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await books.OrderAsync(order, 31, "2026-11-02 08:00", 0m, ("TEA", 3m, 100000m, 0.1m));
+        await books.DispatchAsync(order, shipment, "HCM", "2026-11-03 08:00", ("TEA", 3m, 240000m));
+        await books.DeliveredAsync(order, shipment, "HCM", "2026-11-04 08:00", ("TEA", 3m));
+        // Inventory's restock reaches finance before logistics' return: the credit note can carry what the restock took off 632.
+        var customerReturn = Guid.CreateVersion7();
+        await books.DeliverAsync("inventory", order.ToString(), new StockReturned("customer-return-in", "customer-return", customerReturn.ToString(), "HCM", order,
+            [new MovedLine("TEA", 1m, 80000m, 80000m)], Bookkeeper.At("2026-11-06 08:00")), "2026-11-06 08:00");
+        await books.DeliverAsync("logistics", order.ToString(), new ReturnReceived(customerReturn, "RT-000031", order, "HCM",
+            [new ReturnedLine("TEA", 1m, "restock")], Bookkeeper.At("2026-11-06 08:00")), "2026-11-06 08:00");
+        // A second order whose prices come before its cost: its invoice is issued before anything is posted to 632.
+        var (early, earlyShipment) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        await books.OrderAsync(early, 32, "2026-11-02 08:00", 0m, ("TEA", 1m, 100000m, 0.1m));
+        await books.DeliveredAsync(early, earlyShipment, "HCM", "2026-11-04 09:00", ("TEA", 1m));
+        await books.DispatchAsync(early, earlyShipment, "HCM", "2026-11-03 09:00", ("TEA", 1m, 81000m));
+
+        var cogs632 = (await books.EntriesAsync($"sourceType=shipment&sourceId={shipment}")).Single(e => e.Rule == "shipment-delivered")
+            .Lines.Where(l => l.Account == "632").Sum(l => l.Debit - l.Credit);
+        var returned632 = (await books.EntriesAsync($"sourceType=customer-return&sourceId={customerReturn}"))
+            .SelectMany(e => e.Lines).Where(l => l.Account == "632").Sum(l => l.Credit - l.Debit);
+        (cogs632, returned632).ShouldBe((240000m, 80000m));
+        var published = await factory.QueryAsync(null, db => db.Set<OutboxMessage>()
+            .Where(m => m.Tenant == books.Tenant && (m.Type == nameof(InvoiceIssued) || m.Type == nameof(CreditNoteIssued))).ToListAsync());
+        var invoices = published.Where(m => m.Type == nameof(InvoiceIssued)).Select(m => JsonSerializer.Deserialize<InvoiceIssued>(m.Payload, TesseraJson.Options)!).ToList();
+        invoices.Single(i => i.OrderId == order).CostOfSales.ShouldBe(cogs632);
+        invoices.Single(i => i.OrderId == early).CostOfSales.ShouldBeNull(); // costed after it was issued: reporting takes inventory's value
+        published.Where(m => m.Type == nameof(CreditNoteIssued)).Select(m => JsonSerializer.Deserialize<CreditNoteIssued>(m.Payload, TesseraJson.Options)!)
+            .ShouldHaveSingleItem().CostOfSales.ShouldBe(returned632);
+        // An event published before the field existed still reads, without a cost.
+        var old = JsonNode.Parse(published.Single(m => m.Type == nameof(CreditNoteIssued)).Payload)!.AsObject();
+        old.Remove("costOfSales").ShouldBeTrue();
+        old.Deserialize<CreditNoteIssued>(TesseraJson.Options)!.ShouldSatisfyAllConditions(n => n.CostOfSales.ShouldBeNull(), n => n.Net.ShouldBe(100000m));
     }
 
     private static async Task<InvoiceDto> InvoicedAsync(Bookkeeper books, long number, decimal total, string at = "2026-11-05 10:00")

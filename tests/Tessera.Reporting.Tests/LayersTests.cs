@@ -134,6 +134,44 @@ public sealed class LayersTests(ReportingFactory factory) : IClassFixture<Report
             .ShouldBe([("2026-03-02", 220000m, 0m, 0m, 220000m), ("2026-03-03", 0m, 110000m, 100000m, 10000m)]);
     }
 
+    [Fact]
+    public async Task Gross_margin_as_the_books_see_it_is_invoices_net_less_credit_notes_net_less_the_cost_invoiced_less_the_cost_returned()
+    {
+        var shop = new Shop(factory);
+        var (tea, rice, invoiceTea, invoiceRice, creditNote) =
+            (Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7());
+        var (teaShipment, riceShipment) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        // Day 1: two invoices. The tea's carries the 160,000 finance posted to 632; the rice's was issued before its cost
+        // was posted, so it carries none and inventory's 70,000 for that shipment (what finance then posted) stands in.
+        await factory.PublishAsync("finance", shop.Tenant, invoiceTea.ToString(), new InvoiceIssued(invoiceTea, "HD-1", tea, teaShipment, Day1, "VND",
+            200000m, 20000m, 220000m, [new InvoicedLine("goods", "TEA", 2m, 100000m, 200000m, 0.1m, 20000m)], Shop.At(Day1, 10), CostOfSales: 160000m), Shop.At(Day1, 10));
+        await factory.PublishAsync("finance", shop.Tenant, invoiceRice.ToString(), new InvoiceIssued(invoiceRice, "HD-2", rice, riceShipment, Day1, "VND",
+            100000m, 0m, 100000m, [new InvoicedLine("goods", "RICE", 1m, 100000m, 100000m, 0m, 0m)], Shop.At(Day1, 11)), Shop.At(Day1, 11));
+        await factory.PublishAsync("inventory", shop.Tenant, rice.ToString(), new Tessera.Inventory.Contracts.StockIssued("sales-out", "shipment",
+            riceShipment.ToString(), "HN", rice, [new Tessera.Inventory.Contracts.MovedLine("RICE", 1m, 70000m, 70000m)], Shop.At(Day1, 8)), Shop.At(Day1, 8));
+        // Day 2: one tea comes back: credited 100,000 net, and finance took its 80,000 back off 632.
+        await factory.PublishAsync("finance", shop.Tenant, creditNote.ToString(), new CreditNoteIssued(creditNote, "CN-1", invoiceTea, "HD-1", tea, Guid.CreateVersion7(),
+            Day2, "VND", 100000m, 10000m, 110000m, [new InvoicedLine("goods", "TEA", 1m, 100000m, 100000m, 0.1m, 10000m)], Shop.At(Day2, 9), CostOfSales: 80000m),
+            Shop.At(Day2, 9));
+        await factory.WaitForOdsAsync();
+
+        await shop.RunAsync(factory, new { from = Day1, to = Day2 });
+
+        var rows = await RowsAsync(shop, $"/api/reporting/metrics/gross_margin_daily?from={Day1:yyyy-MM-dd}&to={Day2:yyyy-MM-dd}");
+        rows.Select(r => (r.GetProperty("date").GetString(), r.GetProperty("invoicedNet").GetDecimal(), r.GetProperty("creditedNet").GetDecimal(),
+                r.GetProperty("costInvoiced").GetDecimal(), r.GetProperty("costReturned").GetDecimal(), r.GetProperty("bookedRevenue").GetDecimal(),
+                r.GetProperty("bookedCogs").GetDecimal(), r.GetProperty("bookedMargin").GetDecimal()))
+            .ShouldBe([
+                ("2026-03-02", 300000m, 0m, 230000m, 0m, 300000m, 230000m, 70000m),
+                ("2026-03-03", 0m, 100000m, 0m, 80000m, -100000m, -80000m, -20000m),
+            ]);
+        // Over both days: (300,000 − 100,000) − (230,000 − 80,000).
+        rows.Sum(r => r.GetProperty("bookedMargin").GetDecimal()).ShouldBe(50000m);
+        rows[0].GetProperty("bookedMarginRate").GetDecimal().ShouldBe(0.2333m);
+        // The operational columns stay what inventory and orders say: the rice left at 70,000 on day 1.
+        rows[0].GetProperty("cogs").GetDecimal().ShouldBe(70000m);
+    }
+
     private static async Task<IReadOnlyList<JsonElement>> RowsAsync(Shop shop, string url) =>
         (await shop.Client.GetFromJsonAsync<JsonElement>(url, TesseraJson.Options)).GetProperty("rows").EnumerateArray().ToList();
 }

@@ -8,15 +8,24 @@ namespace Tessera.Finance.Contracts;
 /// </summary>
 public sealed record InvoicedLine(string Kind, string? Sku, decimal Quantity, decimal UnitPrice, decimal Net, decimal TaxRate, decimal Tax);
 
-/// <summary>A customer invoice was issued for a delivered shipment of an order (Dr receivable / Cr revenue, Cr output VAT).</summary>
+/// <summary>
+/// A customer invoice was issued for a delivered shipment of an order (Dr receivable / Cr revenue, Cr output VAT).
+/// CostOfSales is what finance posted to COGS (Dr 632 / Cr 157) for that delivery, when it was posted by the time the
+/// invoice was issued; null when the cost came later (or in events published before the field existed).
+/// </summary>
 public sealed record InvoiceIssued(
     Guid InvoiceId, string Number, Guid OrderId, Guid? ShipmentId, DateOnly Date, string Currency, decimal Net, decimal Tax, decimal Total,
-    IReadOnlyList<InvoicedLine> Lines, DateTimeOffset IssuedAt);
+    IReadOnlyList<InvoicedLine> Lines, DateTimeOffset IssuedAt, decimal? CostOfSales = null);
 
-/// <summary>A credit note was issued against an invoice for goods the customer returned (Dr revenue deductions, Dr output VAT / Cr receivable).</summary>
+/// <summary>
+/// A credit note was issued against an invoice for goods the customer returned (Dr revenue deductions, Dr output VAT / Cr receivable).
+/// CostOfSales is what finance took back off COGS (Dr 156 / Cr 632) for the return's restocked goods, when inventory's
+/// restock was posted by the time the note was issued; null when it came later (or in events published before the field
+/// existed). A return credited on several invoices carries its cost on the first note only.
+/// </summary>
 public sealed record CreditNoteIssued(
     Guid CreditNoteId, string Number, Guid InvoiceId, string InvoiceNumber, Guid OrderId, Guid? ReturnId, DateOnly Date, string Currency, decimal Net,
-    decimal Tax, decimal Total, IReadOnlyList<InvoicedLine> Lines, DateTimeOffset IssuedAt);
+    decimal Tax, decimal Total, IReadOnlyList<InvoicedLine> Lines, DateTimeOffset IssuedAt, decimal? CostOfSales = null);
 
 /// <summary>What part of a payment went to which document: an invoice (customer payments) or a bill (supplier payments).</summary>
 public sealed record AllocatedLine(Guid DocumentId, string DocumentType, string DocumentNumber, Guid? OrderId, decimal Amount);

@@ -63,7 +63,7 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
             cogsPosted = true;
         }
         if (invoice is null && await db.OrderPrices.Include(o => o.Lines).FirstOrDefaultAsync(o => o.OrderId == shipment.OrderId, cancellationToken) is { } prices)
-            invoice = await InvoiceAsync(prices, shipment, actor, cancellationToken);
+            invoice = await InvoiceAsync(prices, shipment, cogsPosted ? shipment.IssuedValue : null, actor, cancellationToken);
         if (cogsPosted == shipment.CogsPosted && invoice == shipment.InvoiceId)
             return;
         await Shipments.SettledAsync(db, shipmentId, cogsPosted, invoice, clock.GetUtcNow(), cancellationToken);
@@ -71,7 +71,7 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
             await CreditReturnsAsync(shipment.OrderId, actor, cancellationToken);
     }
 
-    private async Task<Guid> InvoiceAsync(OrderPrices order, ShipmentRecord shipment, string actor, CancellationToken cancellationToken)
+    private async Task<Guid> InvoiceAsync(OrderPrices order, ShipmentRecord shipment, decimal? costOfSales, string actor, CancellationToken cancellationToken)
     {
         var delivered = JsonSerializer.Deserialize<List<ReturnedGoods>>(shipment.DeliveredLines ?? "[]", TesseraJson.Options)!
             .Select(l => (l.Sku, l.Quantity)).ToList();
@@ -110,7 +110,8 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
         (invoice.EntryId, invoice.Date, invoice.DueDate) = (posted.Id, posted.Date, posted.Date.AddDays(terms));
         db.Invoices.Add(invoice);
         outbox.Publish(new InvoiceIssued(invoice.Id, invoice.Number, invoice.OrderId, invoice.ShipmentId, invoice.Date, invoice.Currency, invoice.Net,
-            invoice.Tax, invoice.Total, Lines(invoice.Lines.Select(l => (l.Kind, l.Sku, l.Quantity, l.UnitPrice, l.Net, l.TaxRate, l.Tax))), invoice.CreatedAt),
+            invoice.Tax, invoice.Total, Lines(invoice.Lines.Select(l => (l.Kind, l.Sku, l.Quantity, l.UnitPrice, l.Net, l.TaxRate, l.Tax))), invoice.CreatedAt,
+            costOfSales),
             order.OrderId.ToString());
         return invoice.Id;
     }
@@ -135,14 +136,41 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
                 continue;
             var credits = goods.SelectMany(g => Invoicing.ForReturn(invoices, g.Sku, g.Quantity)).ToList();
             Guid? first = null;
+            var costReturned = await CostReturnedAsync(customerReturn.ReturnId, cancellationToken);
+            // A return that spans several invoices gets a credit note on each; the cost it took back is told once, with
+            // the first, so that a consumer adding up credit notes' costs counts it once.
             foreach (var group in credits.GroupBy(c => c.Invoice))
-                first ??= await CreditAsync(group.Key, group.Select(c => c.Line).ToList(), customerReturn, actor, cancellationToken);
+            {
+                var note = await CreditAsync(group.Key, group.Select(c => c.Line).ToList(), customerReturn, first is null ? costReturned : null, actor,
+                    cancellationToken);
+                first ??= note;
+            }
             customerReturn.CreditNoteId = first ?? Guid.Empty;
         }
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<Guid> CreditAsync(Invoice invoice, IReadOnlyList<BillingLine> lines, CustomerReturnRecord customerReturn, string actor,
+    /// <summary>
+    /// What the return's restock took off COGS (net credit to 632 on the entries posted for it), read from the ledger
+    /// rather than recomputed; null when inventory's restock has not been posted yet. One indexed read per return.
+    /// </summary>
+    private async Task<decimal?> CostReturnedAsync(Guid returnId, CancellationToken cancellationToken)
+    {
+        await using var read = Sql.Command(db, """
+            SELECT l.debit, l.credit FROM journal_entries e JOIN journal_lines l ON l.entry_id = e.id
+            WHERE e.tenant_id = @t AND e.source_type = @type AND e.source_id = @id AND l.account LIKE '632%'
+            """, ("@t", db.CurrentTenantId), ("@type", RestockedReturnSource), ("@id", returnId.ToString()));
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        decimal? cost = null;
+        while (await reader.ReadAsync(cancellationToken))
+            cost = (cost ?? 0m) + Sql.ReadDecimal(reader, 1) - Sql.ReadDecimal(reader, 0);
+        return cost;
+    }
+
+    /// <summary>The source type inventory gives a customer return's restock (customer-return-in).</summary>
+    private const string RestockedReturnSource = "customer-return";
+
+    private async Task<Guid> CreditAsync(Invoice invoice, IReadOnlyList<BillingLine> lines, CustomerReturnRecord customerReturn, decimal? costOfSales, string actor,
         CancellationToken cancellationToken)
     {
         var (sequence, number) = await Numbers.NextAsync(db, NumberSeries.CreditNote, cancellationToken);
@@ -174,7 +202,8 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
         invoice.Credited += note.Total;
         db.CreditNotes.Add(note);
         outbox.Publish(new CreditNoteIssued(note.Id, note.Number, invoice.Id, invoice.Number, note.OrderId, note.ReturnId, note.Date, note.Currency, note.Net,
-            note.Tax, note.Total, Lines(note.Lines.Select(l => (l.Kind, l.Sku, l.Quantity, l.UnitPrice, l.Net, l.TaxRate, l.Tax))), note.CreatedAt),
+            note.Tax, note.Total, Lines(note.Lines.Select(l => (l.Kind, l.Sku, l.Quantity, l.UnitPrice, l.Net, l.TaxRate, l.Tax))), note.CreatedAt,
+            costOfSales),
             note.OrderId.ToString());
         return note.Id;
     }
