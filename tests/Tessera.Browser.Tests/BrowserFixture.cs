@@ -67,13 +67,34 @@ public static class Pages
         (string Tenant, string Username, string Password, string Button)? labels = null)
     {
         var (tenantLabel, usernameLabel, passwordLabel, button) = labels ?? ("Tenant", "Username", "Password", "Sign in");
-        await page.GotoAsync("/signin");
-        await page.GetByLabel(tenantLabel).FillAsync(tenant);
-        await page.GetByLabel(usernameLabel).FillAsync(username);
-        await page.GetByLabel(passwordLabel).FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/signin"));
+        // A person whose sign-in does not go through reads the page and tries again; so does this, twice, and then says
+        // what the page said (and keeps a screenshot) instead of only that the address did not change.
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GotoAsync("/signin");
+            await page.GetByLabel(tenantLabel).FillAsync(tenant);
+            await page.GetByLabel(usernameLabel).FillAsync(username);
+            await page.GetByLabel(passwordLabel).FillAsync(password);
+            await page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(url => !url.Contains("/signin"), new() { WaitUntil = WaitUntilState.Commit });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                Console.WriteLine($"Sign-in attempt {attempt} of {username} stayed on {page.Url}: {await AlertsAsync(page)}");
+            }
+            catch (TimeoutException ex)
+            {
+                var shot = await page.SaveScreenshotAsync("sign-in-" + username);
+                throw new TimeoutException($"Sign-in of {username} stayed on {page.Url} after {attempt} attempts; the page said: {await AlertsAsync(page)} ({shot})", ex);
+            }
+        }
     }
+
+    private static async Task<string> AlertsAsync(IPage page) =>
+        string.Join(" | ", await page.GetByRole(AriaRole.Alert).AllInnerTextsAsync()) is { Length: > 0 } said ? said : "nothing";
 
     /// <summary>Runs a test's steps and saves a screenshot at the end — of the last state reached when a step fails.</summary>
     public static async Task StepsAsync(this IPage page, Func<Task> steps, [CallerMemberName] string test = "")
