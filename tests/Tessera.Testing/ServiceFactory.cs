@@ -39,6 +39,8 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
         builder.UseEnvironment("Production");
         builder.UseSetting("Tessera:DataDir", DataDir);
         builder.UseSetting("Tessera:Messaging:SubscriptionsEnabled", "false");
+        // The web front-end's operations console asks every service on a schedule; its own tests turn it back on.
+        builder.UseSetting("Tessera:Operations:Enabled", "false");
         builder.UseSetting("Tessera:Messaging:RetryBaseDelay", "00:00:00.050");
         builder.UseSetting("Tessera:Messaging:MaxAttempts", "3");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -38,13 +38,14 @@ public sealed record MessagingStatusDto(
 
 /// <summary>
 /// Operator API for the messages this service failed to handle: list, replay after the cause is fixed, or discard
-/// (after compensating by hand). An administrator sees only their own tenant's messages.
+/// (after compensating by hand). An administrator sees only their own tenant's messages; the installation's operators
+/// (and the web front-end's operations console, as one) work tenant by tenant the same way.
 /// </summary>
 internal static class MessagingEndpoints
 {
     public static void Map(IEndpointRouteBuilder endpoints, string prefix)
     {
-        var group = endpoints.MapGroup(prefix + "/messaging").RequireAuthorization(p => p.RequireRole(Roles.Admin)).WithTags("Messaging");
+        var group = endpoints.MapGroup(prefix + "/messaging").RequireAuthorization(p => p.RequireRole(Roles.Admin, Roles.Operator)).WithTags("Messaging");
         group.MapGet("/status", Status).WithSummary("Feed lag per producer and inbox counts.");
         group.MapGet("/parked", List).WithSummary("Parked messages (status=parked) or messages waiting for a retry (status=retrying).");
         group.MapPost("/parked/{id:guid}/replay", Replay).WithSummary("Handle a parked message again; it holds back its aggregate until it succeeds.");

@@ -107,6 +107,9 @@ public sealed class WebDbContext(DbContextOptions<WebDbContext> options, ITenant
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<SessionRecord> Sessions => Set<SessionRecord>();
     public DbSet<SignInFailureRecord> SignInFailures => Set<SignInFailureRecord>();
+    public DbSet<Operations.ServiceSnapshotRecord> ServiceSnapshots => Set<Operations.ServiceSnapshotRecord>();
+    public DbSet<Operations.InvariantRunRecord> InvariantRuns => Set<Operations.InvariantRunRecord>();
+    public DbSet<Operations.AlertRecord> Alerts => Set<Operations.AlertRecord>();
 
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
@@ -127,5 +130,6 @@ public sealed class WebDbContext(DbContextOptions<WebDbContext> options, ITenant
             e.ToTable("sign_in_failures");
             e.HasKey(x => new { x.TenantId, x.Username });
         });
+        Operations.ConsoleRecords.Configure(modelBuilder);
     }
 }

@@ -33,6 +33,9 @@ public static class FrontEndModule
         public const string RunReports = "reporting.run";
         public const string Administer = "tenant.admin";
 
+        /// <summary>Running the installation (the operations console): its operators only.</summary>
+        public const string Operate = "installation.operate";
+
         /// <summary>Reading the books: finance staff, accountants, operators, administrators and viewers.</summary>
         public const string ReadBooks = "finance.read";
 
@@ -52,6 +55,7 @@ public static class FrontEndModule
             .AddPolicy(Policies.Ship, p => p.RequireRole(Roles.Admin, Roles.Warehouse))
             .AddPolicy(Policies.RunReports, p => p.RequireRole(Roles.Admin, Roles.Finance))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Operate, p => p.RequireRole(Roles.Operator))
             .AddPolicy(Policies.ReadBooks, p => p.RequireRole(Roles.Accountant, Roles.Operator, Roles.Finance, Roles.Admin, Roles.Viewer))
             .AddPolicy(Policies.KeepBooks, p => p.RequireRole(Roles.Accountant, Roles.Operator));
 
@@ -60,7 +64,7 @@ public static class FrontEndModule
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Account/SignIn");
             o.Conventions.AllowAnonymousToPage("/Account/Denied");
-            o.Conventions.AuthorizeFolder("/Operations", Policies.Administer);
+            o.Conventions.AuthorizeFolder("/Operations", Policies.Operate);
             o.Conventions.AuthorizeFolder("/Admin", Policies.Administer);
             o.Conventions.AuthorizeFolder("/Settings", Policies.Administer);
             o.Conventions.AuthorizePage("/Products/Edit", Policies.ManageProducts);

@@ -17,7 +17,30 @@ public static class OperationsModule
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false })
             .ConfigureHttpClient(c => c.Timeout = TimeSpan.FromMinutes(30));
         builder.Services.AddSingleton<BackupCoordinator>();
+        builder.AddOperationsConsole();
         return builder;
+    }
+
+    /// <summary>The console's scheduled checks, alerts and webhook (ADR 0029).</summary>
+    private static void AddOperationsConsole(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<ConsoleOptions>(builder.Configuration.GetSection(ConsoleOptions.Section));
+        services.Configure<AlertOptions>(builder.Configuration.GetSection(AlertOptions.Section));
+        // Each instance is asked on its own address, briefly and once: a health answer that waits is no answer.
+        services.AddHttpClient(ServiceProbe.InstanceClient, c => c.Timeout = TimeSpan.FromSeconds(3))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5) });
+        // The webhook is called at the configured URL and nowhere else: no redirects.
+        services.AddHttpClient(AlertWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(10))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddSingleton<ConsoleIdentity>();
+        services.AddScoped<ServiceProbe>();
+        services.AddScoped<InvariantSchedule>();
+        services.AddScoped<AlertBook>();
+        services.AddScoped<AlertWebhook>();
+        services.AddScoped<ConsoleLease>();
+        services.AddScoped<ConsoleRound>();
+        services.AddHostedService<ConsoleMonitor>();
     }
 
     public static WebApplication MapOperationsApi(this WebApplication app)

@@ -11,13 +11,10 @@ namespace Tessera.Web.Services;
 
 public sealed record ServiceHealth(string Service, bool Ready, string Detail);
 
-/// <summary>What the operations page asks every service: is it ready, how far behind are its feeds, what did it park.</summary>
+/// <summary>What the pages ask every service directly: is it ready (the dashboard), and resolving a parked message (the operations console).</summary>
 public sealed class OperationsApi(IHttpClientFactory clients)
 {
     public static IReadOnlyList<string> Services => ServiceCatalog.Names;
-
-    /// <summary>The services that own invariants (blueprint section 7) and check them at GET /api/&lt;service&gt;/consistency.</summary>
-    public static IReadOnlyList<string> Checked => ServiceCatalog.WithInvariants;
 
     private HttpClient Client(string service) =>
         Services.Contains(service) ? clients.CreateClient(ServiceClientRegistration.NamedClient(service)) : throw new ArgumentOutOfRangeException(nameof(service));
@@ -40,16 +37,11 @@ public sealed class OperationsApi(IHttpClientFactory clients)
         }
     }
 
-    public async Task<MessagingStatusDto> StatusAsync(string service, CancellationToken cancellationToken) =>
-        (await Client(service).GetFromJsonAsync<MessagingStatusDto>($"/api/{service}/messaging/status", TesseraJson.Options, cancellationToken))!;
-
-    public async Task<PagedResult<InboxMessageDto>> ParkedAsync(string service, CancellationToken cancellationToken) =>
-        (await Client(service).GetFromJsonAsync<PagedResult<InboxMessageDto>>($"/api/{service}/messaging/parked?pageSize=100", TesseraJson.Options, cancellationToken))!;
-
-    public async Task<ConsistencyReportDto> ConsistencyAsync(string service, CancellationToken cancellationToken) =>
-        (await Client(service).GetFromJsonAsync<ConsistencyReportDto>($"/api/{service}/consistency", TesseraJson.Options, cancellationToken))!;
-
-    public async Task<ApiResult<InboxMessageDto>> ResolveAsync(string service, Guid id, bool replay, CancellationToken cancellationToken) =>
-        await ApiResult<InboxMessageDto>.ReadAsync(
-            await Client(service).PostAsync($"/api/{service}/messaging/parked/{id}/{(replay ? "replay" : "discard")}", null, cancellationToken), cancellationToken);
+    /// <param name="token">The operator's, in the tenant of the message (<see cref="Operations.ConsoleIdentity.ForOperator"/>).</param>
+    public async Task<ApiResult<InboxMessageDto>> ResolveAsync(string service, Guid id, bool replay, string token, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/{service}/messaging/parked/{id}/{(replay ? "replay" : "discard")}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await ApiResult<InboxMessageDto>.ReadAsync(await Client(service).SendAsync(request, cancellationToken), cancellationToken);
+    }
 }
