@@ -17,7 +17,6 @@ public sealed class ResilienceTests(SystemFixture fixture)
         await Api.ReceiveAsync(warehouse, sku, 12m);
 
         var killed = await fixture.System.KillServiceAsync("inventory");
-        (await Api.Client.GetAsync($"/api/inventory/stock?sku={sku}")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         var placed = new List<OrderCreatedDto>();
         for (var i = 0; i < 20; i++)
             placed.Add(await Api.PlaceAsync(sku, 1m));
@@ -43,5 +42,37 @@ public sealed class ResilienceTests(SystemFixture fixture)
 
         await fixture.System.WaitUntilRestartedAsync("inventory", killed);
         (await Api.SettledAsync(order.Id, TimeSpan.FromSeconds(60))).Status.ShouldBe(OrderStatus.Rejected);
+    }
+
+    [Fact]
+    public async Task Inventory_killed_under_the_load_of_50_users_holds_its_own_calls_until_it_is_back_and_no_other_call_fails()
+    {
+        var sku = await Api.ProductAsync();
+        var warehouse = await Api.WarehouseAsync();
+        await Api.ReceiveAsync(warehouse, sku, 100_000m);
+        await using var users = await SimulatedUsers.SignInAsync(fixture.System, 50, sku, think: TimeSpan.FromSeconds(1));
+        users.Start();
+        await Poll.UntilAsync(() => Task.FromResult(users.Orders.Count), n => n >= 50, "the users to be at work", TimeSpan.FromSeconds(60));
+
+        var killedAt = DateTimeOffset.UtcNow;
+        var killed = await fixture.System.KillServiceAsync("inventory");
+        await fixture.System.WaitUntilRestartedAsync("inventory", killed);
+        var restartedAt = DateTimeOffset.UtcNow;
+        var afterwards = DateTimeOffset.UtcNow.AddSeconds(1);
+        await Poll.UntilAsync(() => Task.FromResult(users.Samples.Count(s => s.What == "stock" && s.At >= afterwards && !s.Failed)), n => n >= 20,
+            "inventory's calls to succeed again", TimeSpan.FromSeconds(60));
+        await users.StopAsync();
+
+        // Every call to the other services succeeded, before, during and after.
+        users.Samples.Where(s => s.What != "stock").Where(s => s.Failed).Select(s => $"{s.What} at {s.At:HH:mm:ss.fff}: {s.Failure}").ShouldBeEmpty();
+        // Inventory's own calls made while it was down were held until it was back (Tessera:Gateway:HoldWhileUnavailable,
+        // 10 s), or — if it took longer than that to come back — told after the whole hold that inventory is unavailable.
+        var whileDown = users.Samples.Where(s => s.What == "stock" && s.At >= killedAt && s.At < restartedAt).ToList();
+        var story = $"down for {(restartedAt - killedAt).TotalSeconds:0.0} s; calls meanwhile: " +
+                    string.Join(", ", whileDown.Select(s => $"+{(s.At - killedAt).TotalSeconds:0.0} s {s.Status} in {s.Ms:0} ms"));
+        whileDown.ShouldNotBeEmpty(story);
+        whileDown.Where(s => !s.Failed).ShouldNotBeEmpty(story);
+        whileDown.Where(s => s.Failed).ShouldAllBe(s => s.Status == 503 && s.Failure!.Contains("Inventory is unavailable") && s.Ms > 9000, story);
+        users.Samples.Where(s => s.What == "stock" && s.At >= afterwards).ShouldAllBe(s => !s.Failed);
     }
 }

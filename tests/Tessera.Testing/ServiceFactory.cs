@@ -44,6 +44,9 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
         builder.UseSetting("Tessera:Messaging:RetryBaseDelay", "00:00:00.050");
         builder.UseSetting("Tessera:Messaging:MaxAttempts", "3");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Services the test does not fake are refused for good: the gateway answers for them at once instead of holding
+        // the call for a restart that never comes (the gateway's hold has its own tests).
+        builder.UseSetting("Tessera:Gateway:HoldWhileUnavailable", "00:00:00");
         // Every other service is down unless a test puts something on its port: a component that needs a client of
         // a service the test does not fake gets one that is refused, as in a system where that service is stopped.
         foreach (var service in ServiceCatalog.Names.Except(AbsentServices))

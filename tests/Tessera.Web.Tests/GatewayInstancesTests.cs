@@ -33,6 +33,8 @@ public sealed class GatewayInstancesFactory : ServiceFactory<Program, WebDbConte
     public Instance ProcurementB { get; } = new("procurement-b");
     public Instance CatalogOld { get; } = new("catalog-old");
     public Instance CatalogNew { get; } = new("catalog-new");
+    public Instance Logistics { get; } = new("logistics");
+    public Instance Finance { get; } = new("finance");
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -41,6 +43,9 @@ public sealed class GatewayInstancesFactory : ServiceFactory<Program, WebDbConte
         ["Tessera:Services:inventory"] = $"{InventoryA.Url};{InventoryB.Url}",
         ["Tessera:Services:procurement"] = $"{ProcurementA.Url};{ProcurementB.Url}",
         ["Tessera:Services:catalog"] = CatalogOld.Url,
+        ["Tessera:Services:logistics"] = Logistics.Url,
+        ["Tessera:Services:finance"] = Finance.Url,
+        ["Tessera:Gateway:HoldWhileUnavailable"] = "00:00:04",
         ["Tessera:Gateway:HealthCheckInterval"] = "00:00:00.500",
         ["Tessera:Gateway:PassiveReactivationPeriod"] = "00:00:02",
         ["Tessera:RateLimit:ApiBurst"] = "10000",
@@ -49,7 +54,7 @@ public sealed class GatewayInstancesFactory : ServiceFactory<Program, WebDbConte
 
     public async Task InitializeAsync()
     {
-        foreach (var instance in All)
+        foreach (var instance in All.Except([Logistics, Finance]))
             await instance.StartAsync();
     }
 
@@ -59,7 +64,7 @@ public sealed class GatewayInstancesFactory : ServiceFactory<Program, WebDbConte
             await instance.DisposeAsync();
     }
 
-    private Instance[] All => [OrdersA, OrdersB, InventoryA, InventoryB, ProcurementA, ProcurementB, CatalogOld, CatalogNew];
+    private Instance[] All => [OrdersA, OrdersB, InventoryA, InventoryB, ProcurementA, ProcurementB, CatalogOld, CatalogNew, Logistics, Finance];
 
     /// <summary>What the gateway currently believes about an instance of a service.</summary>
     public DestinationHealthState Health(string service, Instance instance)
@@ -254,6 +259,44 @@ public sealed class GatewayInstancesTests(GatewayInstancesFactory factory) : ICl
         for (var i = 0; i < 10; i++)
             (await client.GetStringAsync("/api/catalog/products")).ShouldBe("catalog-new");
         factory.CatalogOld.Calls.ShouldBe(old);
+    }
+
+    [Fact]
+    public async Task A_call_to_a_service_that_is_restarting_is_held_until_it_is_back_and_reaches_it_once()
+    {
+        var client = await factory.SignedInClientAsync();
+        // Logistics is down when the calls arrive (a crash: nothing listens on its port) and comes back a second later.
+        var read = client.GetAsync("/api/logistics/shipments");
+        var plainPost = client.PostAsJsonAsync("/api/logistics/shipments/pick", new { shipment = 1 });
+        var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/logistics/shipments/pack") { Content = JsonContent.Create(new { shipment = 1 }) };
+        keyed.Headers.Add("Idempotency-Key", "pack-1");
+        var keyedPost = client.SendAsync(keyed);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        read.IsCompleted.ShouldBeFalse("the call is held while nothing listens");
+        await factory.Logistics.StartAsync();
+
+        foreach (var response in await Task.WhenAll(read, plainPost, keyedPost))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await response.Content.ReadAsStringAsync()).ShouldBe("logistics");
+        }
+        factory.Logistics.Calls.ShouldBe(3, "each held call reached the service once");
+        await factory.Logistics.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_service_that_stays_down_is_named_in_a_503_once_the_hold_is_over()
+    {
+        var client = await factory.SignedInClientAsync();
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var response = await client.GetAsync("/api/finance/accounts");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        (await response.ProblemAsync()).GetProperty("title").GetString().ShouldBe("Finance is unavailable");
+        response.Headers.RetryAfter.ShouldNotBeNull();
+        started.Elapsed.ShouldBeGreaterThan(TimeSpan.FromSeconds(3), "held for Tessera:Gateway:HoldWhileUnavailable first");
+        started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30), "the hold is bounded");
     }
 
     /// <summary>

@@ -20,6 +20,12 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan PassiveReactivationPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a request is held, and tried again, while no instance of its service can be connected to (a restart, a
+    /// replacement) before the caller gets 503 naming the service. Zero answers 503 at once.
+    /// </summary>
+    public TimeSpan HoldWhileUnavailable { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a service may stay silent (no answer, no byte of its body) before the caller gets 504.</summary>
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
