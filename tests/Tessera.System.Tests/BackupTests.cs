@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Tessera.Inventory.Contracts;
 using Tessera.Orders.Contracts;
+using Tessera.Reporting.Contracts;
 using Tessera.ServiceDefaults.Api;
 using Tessera.ServiceDefaults.Json;
 using Tessera.Testing;
@@ -32,6 +33,7 @@ public sealed class BackupTests(SystemFixture fixture)
         var acknowledgedBefore = users.Orders.Select(o => o.Id).ToList();
         var ordersBefore = await TotalAsync(Api.Client, "/api/orders?pageSize=1");
         var movementsBefore = await TotalAsync(Api.Client, "/api/inventory/movements?pageSize=1");
+        var warehouseBefore = await OdsEventsAsync(Api.Client);
 
         using var backup = new TempDirectory("tessera-backup");
         var folder = Path.Combine(backup.Path, "copy");
@@ -57,6 +59,8 @@ public sealed class BackupTests(SystemFixture fixture)
         }
         (await TotalAsync(admin, "/api/orders?pageSize=1")).ShouldBeGreaterThanOrEqualTo(ordersBefore);
         (await TotalAsync(admin, "/api/inventory/movements?pageSize=1")).ShouldBeGreaterThanOrEqualTo(movementsBefore);
+        // The warehouse came back with it (reporting copies its DuckDB files itself, as of the cut).
+        (await OdsEventsAsync(admin)).ShouldBeGreaterThanOrEqualTo(warehouseBefore);
         using (var owner = await restored.SignInAsync(tenant, "owner", "owner-password-1"))
             (await owner.GetAsync("/api/orders?pageSize=1")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -117,4 +121,7 @@ public sealed class BackupTests(SystemFixture fixture)
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output + await error);
     }
+
+    private static async Task<long> OdsEventsAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<List<OdsSourceDto>>("/api/reporting/ods/sources", TesseraJson.Options))!.Sum(s => s.Events);
 }

@@ -52,7 +52,7 @@ public static class BackupCommands
             return 2;
         }
         var manifest = JsonSerializer.Deserialize<Manifest>(await File.ReadAllTextAsync(manifestPath, cancellationToken), ApiClient.Json)!;
-        var entries = manifest.Databases.Select(d => (Stored: d.File, Restored: Path.GetFileName(d.File), d.Sha256))
+        var entries = manifest.Databases.Select(d => (Stored: d.File, Restored: Path.GetRelativePath(d.Service, d.File), d.Sha256))
             .Concat(manifest.Files.Select(f => (Stored: Path.Combine("files", f.File), Restored: f.File, f.Sha256)))
             .ToList();
 

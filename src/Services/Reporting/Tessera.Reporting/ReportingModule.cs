@@ -7,6 +7,7 @@ using Tessera.Reporting.Reconciliation;
 using Tessera.Reporting.Runs;
 using Tessera.Reporting.Warehouse;
 using Tessera.ServiceDefaults.Data;
+using Tessera.ServiceDefaults.Data.Backup;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Http;
 using Tessera.ServiceDefaults.Validation;
@@ -32,6 +33,7 @@ public static class ReportingModule
                 m.Subscribe(producer, s => s.HandleEvery<IngestEvent>());
         });
         builder.Services.AddSingleton<TenantWarehouses>();
+        builder.Services.AddSingleton<IBackupParticipant, WarehouseBackup>();
         builder.Services.AddSingleton<TenantDirectory>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<UploadSources>();

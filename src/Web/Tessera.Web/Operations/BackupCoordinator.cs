@@ -100,7 +100,9 @@ public sealed class BackupCoordinator(
         foreach (var directory in Directory.EnumerateDirectories(dataDir))
         {
             var name = Path.GetFileName(directory);
-            if (SkippedFolders.Contains(name) || target.StartsWith(Path.GetFullPath(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            // A folder named after a service holds data that service keeps beside its databases (reporting's
+            // warehouses): the service copies it as part of the cut, a file copy here could catch it half-written.
+            if (SkippedFolders.Contains(name) || ServiceCatalog.Names.Contains(name) || target.StartsWith(Path.GetFullPath(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 continue;
             foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
             {

@@ -17,9 +17,15 @@ public sealed record BackupFileDto(string File, long Bytes, string Sha256);
 /// just long enough to open a read transaction on each database: that fixes what the copy will contain. When every
 /// service is frozen the coordinator asks for the copies; each first lets its writers go, then copies from its open
 /// read transactions while the service keeps serving (WAL: readers never block writers). A freeze that is not followed
-/// by a copy in time is released on its own.
+/// by a copy in time is released on its own. Data kept elsewhere (<see cref="IBackupParticipant"/>) is fixed under the
+/// same freeze and copied after the databases.
 /// </summary>
-public sealed class DatabaseSnapshots(WriteGate gate, IServiceProvider services, IEnumerable<BackupSource> sources, ILogger<DatabaseSnapshots> logger)
+public sealed class DatabaseSnapshots(
+    WriteGate gate,
+    IServiceProvider services,
+    IEnumerable<BackupSource> sources,
+    IEnumerable<IBackupParticipant> participants,
+    ILogger<DatabaseSnapshots> logger)
 {
     public static readonly TimeSpan FreezeLimit = TimeSpan.FromSeconds(20);
 
@@ -29,6 +35,7 @@ public sealed class DatabaseSnapshots(WriteGate gate, IServiceProvider services,
     {
         var lease = await gate.AcquireAsync(cancellationToken);
         var connections = new List<(BackupSource Source, SqliteConnection Connection)>();
+        var fixes = new List<IFixedBackup>();
         try
         {
             foreach (var source in sources)
@@ -42,15 +49,19 @@ public sealed class DatabaseSnapshots(WriteGate gate, IServiceProvider services,
                 begin.CommandText = "BEGIN DEFERRED; SELECT count(*) FROM sqlite_schema;";
                 await begin.ExecuteScalarAsync(cancellationToken);
             }
+            foreach (var participant in participants)
+                fixes.Add(await participant.FixAsync(cancellationToken));
         }
         catch
         {
             lease.Dispose();
             foreach (var (_, connection) in connections)
                 await connection.DisposeAsync();
+            foreach (var fix in fixes)
+                await fix.DisposeAsync();
             throw;
         }
-        var frozen = new Frozen(lease, connections);
+        var frozen = new Frozen(lease, connections, fixes);
         if (!_frozen.TryAdd(backupId, frozen))
         {
             await frozen.DisposeAsync();
@@ -95,6 +106,8 @@ public sealed class DatabaseSnapshots(WriteGate gate, IServiceProvider services,
                 File.Move(partial, path, overwrite: true);
                 files.Add(new BackupFileDto(fileName, new FileInfo(path).Length, await Sha256Async(path, cancellationToken)));
             }
+            foreach (var fix in frozen.Fixes)
+                files.AddRange(await fix.CopyAsync(folder, cancellationToken));
             return files;
         }
     }
@@ -124,9 +137,12 @@ public sealed class DatabaseSnapshots(WriteGate gate, IServiceProvider services,
         }
     }
 
-    private sealed class Frozen(IDisposable lease, List<(BackupSource Source, SqliteConnection Connection)> connections) : IAsyncDisposable
+    private sealed class Frozen(IDisposable lease, List<(BackupSource Source, SqliteConnection Connection)> connections, List<IFixedBackup> fixes)
+        : IAsyncDisposable
     {
         public IReadOnlyList<(BackupSource Source, SqliteConnection Connection)> Connections => connections;
+
+        public IReadOnlyList<IFixedBackup> Fixes => fixes;
 
         public void ReleaseWriters() => lease.Dispose();
 
@@ -135,6 +151,8 @@ public sealed class DatabaseSnapshots(WriteGate gate, IServiceProvider services,
             lease.Dispose();
             foreach (var (_, connection) in connections)
                 await connection.DisposeAsync();
+            foreach (var fix in fixes)
+                await fix.DisposeAsync();
         }
     }
 }

@@ -31,31 +31,49 @@ public sealed partial class TenantWarehouses(IOptions<TesseraOptions> tessera, I
     public static string FileName(string tenant) =>
         (Slug().IsMatch(tenant) ? tenant : "t-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tenant)))[..24]) + ".duckdb";
 
-    public bool Exists(string tenant) => _anchors.ContainsKey(tenant) || File.Exists(PathOf(tenant));
+    public bool Exists(string tenant) => _anchors.ContainsKey(FileName(tenant)) || File.Exists(PathOf(tenant));
 
     /// <summary>A new connection to the tenant's warehouse (created with its schema on first use); dispose it when done.</summary>
     public DuckDBConnection Open(string tenant)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenant);
-        var anchor = _anchors.GetOrAdd(tenant, t => new Lazy<DuckDBConnection>(() => OpenAnchor(t), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        return OpenFile(FileName(tenant));
+    }
+
+    /// <summary>The warehouse files there are, by file name (a backup copies each, whether or not its tenant was asked for since the start).</summary>
+    public IReadOnlyList<string> Files() => System.IO.Directory.Exists(Directory)
+        ? System.IO.Directory.EnumerateFiles(Directory, "*.duckdb").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList()
+        : [];
+
+    /// <summary>A new connection to the warehouse in <paramref name="fileName"/> (one of <see cref="Files"/>).</summary>
+    public DuckDBConnection OpenFile(string fileName)
+    {
+        var anchor = _anchors.GetOrAdd(fileName, f => new Lazy<DuckDBConnection>(() => OpenAnchor(f), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
         var connection = new DuckDBConnection(anchor.ConnectionString);
         connection.Open();
         return connection;
     }
 
-    private DuckDBConnection OpenAnchor(string tenant)
+    /// <summary>
+    /// The only folder a warehouse's database may write a file into: where a backup writes that warehouse's copy
+    /// (<see cref="WarehouseBackup"/>). It belongs to that warehouse alone, so its tenant's SQL can find nothing of
+    /// another tenant's there either.
+    /// </summary>
+    public string BackupFolderOf(string fileName) => Path.Combine(Directory, "backup", Path.GetFileNameWithoutExtension(fileName));
+
+    private DuckDBConnection OpenAnchor(string fileName)
     {
         lock (_opening)
         {
             System.IO.Directory.CreateDirectory(Directory);
             var settings = options.Value;
-            // Settings DuckDB reads when it opens the file; then the time zone, and the lock that keeps any later SET,
-            // RESET or PRAGMA — of this connection or any other — from changing them.
+            // Settings DuckDB reads when it opens the file; then the one folder a backup may write into, no other file or
+            // network access, the time zone, and the lock that keeps any later SET, RESET or PRAGMA — of this connection
+            // or any other — from changing them.
             var connectionString = string.Join(';',
-                $"Data Source={PathOf(tenant)}",
+                $"Data Source={Path.Combine(Directory, fileName)}",
                 $"memory_limit={settings.MemoryLimit}",
                 $"threads={settings.Threads.ToString(CultureInfo.InvariantCulture)}",
-                "enable_external_access=false",
                 "autoinstall_known_extensions=false",
                 "autoload_known_extensions=false",
                 "allow_community_extensions=false");
@@ -63,11 +81,13 @@ public sealed partial class TenantWarehouses(IOptions<TesseraOptions> tessera, I
             anchor.Open();
             using (var command = anchor.CreateCommand())
             {
-                command.CommandText = "SET GLOBAL TimeZone = 'UTC'; SET GLOBAL lock_configuration = true;";
+                var backup = (BackupFolderOf(fileName) + Path.DirectorySeparatorChar).Replace("'", "''", StringComparison.Ordinal);
+                command.CommandText = $"SET GLOBAL allowed_directories = ['{backup}']; SET GLOBAL enable_external_access = false; " +
+                                      "SET GLOBAL TimeZone = 'UTC'; SET GLOBAL lock_configuration = true;";
                 command.ExecuteNonQuery();
             }
             WarehouseSchema.Ensure(anchor);
-            logger.LogInformation("Opened the warehouse of tenant {Tenant}", tenant);
+            logger.LogInformation("Opened the warehouse {File}", fileName);
             return anchor;
         }
     }
