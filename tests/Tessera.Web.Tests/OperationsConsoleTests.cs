@@ -75,6 +75,8 @@ public sealed class OperationsConsoleTests(ConsoleFactory factory) : IClassFixtu
         card.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await card.Content.ReadAsStringAsync()).ShouldNotContain($"id={messageId}");
         (await InboxAsync(messageId))!.Status.ShouldBe(InboxStatus.Discarded);
+        await Poll.UntilAsync(() => factory.WebQueryAsync(db => db.Alerts.AnyAsync(a => a.Key == $"parked:inventory:{Tenant}" && a.ClearedAt == null)),
+            open => !open, "the parked message's alert to clear once nothing is parked");
     }
 
     [Fact]
