@@ -270,6 +270,8 @@ public sealed class RunExecutor(
             var error = failed.Count == 0
                 ? null
                 : $"{failed.Count} task(s) failed, {skipped} skipped. First: {failed[0].Key}: {failed[0].Error}";
+            if (_tasks.Values.Any(t => t.Status == RunTaskStatus.Succeeded))
+                await CheckpointAsync(cancellationToken);
             await using (var scope = executor.Scope(tenant, out var db))
             {
                 await using var transaction = await db.BeginWriteAsync(cancellationToken);
@@ -288,6 +290,25 @@ public sealed class RunExecutor(
                 await CloseDirtyDatesAsync(before, cancellationToken);
             if (failed.Count == 0)
                 await ReconcileAsync(cancellationToken);
+        }
+
+        /// <summary>
+        /// The run's writes move from the engine's write-ahead log into the warehouse file before the run counts as
+        /// finished, so a run pays for its own writes: otherwise the next run's first write would, whenever the log
+        /// crosses the engine's threshold (after a full rebuild, seconds). Another transaction in the file makes the
+        /// engine refuse; the log is then written out at a later commit, as it would have been anyway.
+        /// </summary>
+        private async Task CheckpointAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                using var connection = executor.Warehouses.Open(tenant);
+                await connection.ExecuteAsync("CHECKPOINT", cancellationToken);
+            }
+            catch (DuckDB.NET.Data.DuckDBException ex)
+            {
+                executor.Logger.LogDebug(ex, "Run {RunId} of tenant {Tenant} left its writes in the write-ahead log", runId, tenant);
+            }
         }
 
         private async Task CloseDirtyDatesAsync(DateTimeOffset before, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.Options;
 using Tessera.Reporting.Data;
@@ -29,7 +31,8 @@ public sealed record TaskOutcome(TaskOutcomeKind Kind, long? Rows, string? Check
 /// written, and the book of what was written (rows and checksum per partition). A blocking test that fails rolls all
 /// of it back, so the model keeps its last good version; so does an error or the task's timeout.
 /// A conditional task (work a run was not asked for but may need) is done only if the model's inputs — a fingerprint
-/// of the book entries of the models it reads — changed since it was built; otherwise it is up to date and writes nothing.
+/// of the book entries of the models it reads and of the high-water marks of the ODS tables it reads — changed since it
+/// was built; otherwise it is up to date and writes nothing.
 /// </summary>
 public sealed class TaskRunner(TenantWarehouses warehouses, IOptions<ReportingOptions> options)
 {
@@ -93,25 +96,45 @@ public sealed class TaskRunner(TenantWarehouses warehouses, IOptions<ReportingOp
 
     /// <summary>
     /// What the model reads, as of now: the SQL version and partition checksums of each partitioned model it refs, the
-    /// SQL version and checksum of each table. Null when that cannot be known from the book — the model reads the ODS
-    /// itself, or a view — so such a model is always rebuilt.
+    /// SQL version and checksum of each table, the SQL version of each view with what that view reads in turn, and the
+    /// high-water mark of each ODS source (rows and latest ingest time: the ODS is append-only). Null when that cannot
+    /// be known from the book — a model it refs was never built — so such a model is always rebuilt.
     /// </summary>
     internal static async Task<string?> InputsAsync(DuckDBConnection connection, ModelGraph graph, ModelDefinition model, CancellationToken cancellationToken)
     {
-        var upstream = graph.Upstream(model.Name);
-        if (upstream.Count == 0 || model.Refs.Any(r => !graph.Contains(r)) || upstream.Any(u => graph[u].Materialization == Materialization.View))
-            return null;
-        var names = string.Join(", ", upstream.Select(Sql.Literal));
-        return await connection.ScalarAsync($"""
-            SELECT md5(string_agg(entry, ';' ORDER BY entry)) FROM (
-                SELECT m.model || '#' || m.sql_hash || '=' || coalesce(p.dates, m.checksum, '') AS entry
-                FROM {WarehouseSchema.Models} m
-                LEFT JOIN (SELECT model, md5(string_agg(CAST(business_date AS VARCHAR) || ':' || checksum, ',' ORDER BY business_date)) AS dates
-                           FROM {WarehouseSchema.Partitions} WHERE model IN ({names}) GROUP BY model) p ON p.model = m.model
-                WHERE m.model IN ({names})
-            ) x
-            HAVING count(*) = {upstream.Count.ToString(CultureInfo.InvariantCulture)}
-            """, cancellationToken) as string;
+        var entries = new List<string>();
+        foreach (var source in model.Refs.Where(r => !graph.Contains(r)).Distinct().Order(StringComparer.Ordinal))
+        {
+            if (WarehouseSchema.WatermarkSql(source) is not { } watermark)
+                return null;
+            entries.Add($"{source}@{await connection.ScalarAsync(watermark, cancellationToken)}");
+        }
+        var upstream = graph.Upstream(model.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (upstream.Count > 0)
+        {
+            var names = string.Join(", ", upstream.Select(Sql.Literal));
+            var built = await connection.ScalarAsync($"""
+                SELECT md5(string_agg(entry, ';' ORDER BY entry)) FROM (
+                    SELECT m.model || '#' || m.sql_hash || '=' || coalesce(p.dates, m.checksum, '') AS entry
+                    FROM {WarehouseSchema.Models} m
+                    LEFT JOIN (SELECT model, md5(string_agg(CAST(business_date AS VARCHAR) || ':' || checksum, ',' ORDER BY business_date)) AS dates
+                               FROM {WarehouseSchema.Partitions} WHERE model IN ({names}) GROUP BY model) p ON p.model = m.model
+                    WHERE m.model IN ({names})
+                ) x
+                HAVING count(*) = {upstream.Count.ToString(CultureInfo.InvariantCulture)}
+                """, cancellationToken) as string;
+            if (built is null)
+                return null;
+            entries.Add(built);
+        }
+        // A view holds nothing of its own: what it shows changes with what it reads.
+        foreach (var view in upstream.Where(u => graph[u].Materialization == Materialization.View))
+        {
+            if (await InputsAsync(connection, graph, graph[view], cancellationToken) is not { } read)
+                return null;
+            entries.Add($"{view}<{read}");
+        }
+        return entries.Count == 0 ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(";", entries))))[..32];
     }
 
     /// <summary>The outcome of a conditional task whose model is built with this SQL from these inputs (and, if partitioned, holds its dates); else null.</summary>

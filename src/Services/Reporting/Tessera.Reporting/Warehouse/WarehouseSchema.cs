@@ -19,6 +19,24 @@ public static class WarehouseSchema
     /// <summary>The ODS tables models may read with {{ ref('…') }}.</summary>
     public static readonly IReadOnlyList<string> Sources = [Events, Uploads, ManualEntries];
 
+    private static readonly Dictionary<string, string> IngestTimeOf = new(StringComparer.Ordinal)
+    {
+        [Events] = "ingested_at",
+        [Uploads] = "uploaded_at",
+        [ManualEntries] = "entered_at",
+    };
+
+    /// <summary>
+    /// A query for the high-water mark of an ODS source: its rows and its latest ingest time. The ODS is append-only —
+    /// a load inserts, and the one update it makes (an event's opening date) comes with the opening event it inserts; a
+    /// new time zone re-dates every event but also forgets every build — so a model that read a source at one mark has
+    /// read exactly what the source holds while the mark stays. Null for a name that is no ODS source.
+    /// </summary>
+    public static string? WatermarkSql(string source) =>
+        IngestTimeOf.TryGetValue(source, out var ingested)
+            ? $"SELECT CAST(count(*) AS VARCHAR) || '@' || coalesce(CAST(max({ingested}) AS VARCHAR), '') FROM {source}"
+            : null;
+
     private static readonly string[] Steps =
     [
         $"""
