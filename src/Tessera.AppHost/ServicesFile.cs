@@ -14,7 +14,10 @@ internal sealed class ServicesFile(string path)
     private long _generation;
 
     /// <returns>The generation written.</returns>
-    public async Task<long> WriteAsync(IEnumerable<ServiceSpec> services)
+    public Task<long> WriteAsync(IEnumerable<ServiceSpec> services) => WriteAsync(services.Select(s => (s.Name, s.LocalUrl)));
+
+    /// <param name="services">Each service's address: one URL, or several separated by ';' (the first is the one other services call).</param>
+    public async Task<long> WriteAsync(IEnumerable<(string Name, string Url)> services)
     {
         await _gate.WaitAsync();
         try
@@ -24,7 +27,7 @@ internal sealed class ServicesFile(string path)
             {
                 Tessera = new
                 {
-                    Services = services.ToDictionary(s => s.Name, s => s.LocalUrl),
+                    Services = services.ToDictionary(s => s.Name, s => s.Url),
                     ServicesGeneration = generation,
                 },
             });

@@ -69,7 +69,36 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
             output.WriteLine($"  {what}: before p99 {SimulatedUsers.P99(steady.Where(s => s.What == what).ToList()):0} ms, " +
                              $"during p99 {SimulatedUsers.P99(during.Where(s => s.What == what).ToList()):0} ms");
 
-        users.Samples.Where(s => s.Failed).Select(s => $"{s.What} at {s.At:HH:mm:ss.fff}: {s.Failure}").ShouldBeEmpty(figures);
+        // Each service's swap, from the AppHost's report: where the time and the slow requests went.
+        var swaps = new Dictionary<string, (DateTimeOffset From, DateTimeOffset To)>();
+        using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.System.DataDir, "run", "upgrade.json"))))
+        {
+            foreach (var service in report.RootElement.GetProperty("services").EnumerateArray())
+            {
+                var (from, to) = (service.GetProperty("startedAt").GetDateTimeOffset(), service.GetProperty("finishedAt").GetDateTimeOffset());
+                swaps[service.GetProperty("name").GetString()!] = (from, to);
+                var swap = users.Between(from, to);
+                output.WriteLine($"  {service.GetProperty("name").GetString()} {(to - from).TotalSeconds:0.0} s: {swap.Count} requests, p99 {SimulatedUsers.P99(swap):0} ms, " +
+                                 $"place order p99 {SimulatedUsers.P99(swap.Where(s => s.What == "place order").ToList()):0} ms");
+            }
+        }
+
+        var failed = users.Samples.Where(s => s.Failed).ToList();
+        output.WriteLine($"failed: {failed.Count}; net.ipv4.tcp_migrate_req = {MigratesQueuedConnections}");
+        if (!MigratesQueuedConnections)
+        {
+            // Without net.ipv4.tcp_migrate_req=1, Linux resets a connection that was queued on the old web front-end's
+            // socket, not yet accepted, in the instant that socket closes (docs/adr/0030): the client sees the connection
+            // fail before any answer. Only that is let through here — in the web front-end's own swap, never an HTTP
+            // status, at most a few — and the reason is printed; with the setting on, nothing may fail at all.
+            var web = swaps["web"];
+            var resets = failed.Where(s => s.Status == 0 && s.Failure!.StartsWith("HttpRequestException", StringComparison.Ordinal) &&
+                                           s.At >= web.From && s.At < web.To).ToList();
+            resets.Count.ShouldBeLessThanOrEqualTo(3, figures);
+            failed = failed.Except(resets).ToList();
+        }
+        failed.Select(s => $"{s.What} at {s.At:HH:mm:ss.fff}: {s.Failure}").ShouldBeEmpty(figures);
+        users.Samples.Where(s => s.Failure?.StartsWith("logged out", StringComparison.Ordinal) == true).ShouldBeEmpty(figures);
         during.Count.ShouldBeGreaterThan(1000, figures);
         SimulatedUsers.P99(during).ShouldBeLessThanOrEqualTo(2 * SimulatedUsers.P99(steady), figures);
 
@@ -97,8 +126,8 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
         var (code, cli) = await TesseraAsync("upgrade", "--from", build, "--data", fixture.System.DataDir);
 
         code.ShouldBe(1, cli);
-        cli.ShouldContain("catalog was rolled back", customMessage: cli);
-        cli.ShouldContain("no service was upgraded", customMessage: cli);
+        Flat(cli).ShouldContain("catalog was rolled back", customMessage: cli);
+        Flat(cli).ShouldContain("no service was upgraded", customMessage: cli);
         var after = (await fixture.System.StatusAsync())!;
         foreach (var name in Services)
         {
@@ -108,6 +137,22 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
         // The old catalog never stopped serving.
         await Api.ProductAsync();
     }
+
+    [Fact]
+    public async Task Upgrading_a_data_folder_no_apphost_runs_on_or_from_a_folder_without_a_build_is_refused()
+    {
+        using var empty = new TempDirectory("tessera-no-apphost");
+
+        var (noAppHost, first) = await TesseraAsync("upgrade", "--from", Path.GetDirectoryName(RunningSystem.PathOf("Tessera.AppHost"))!, "--data", empty.Path);
+        var (noBuild, second) = await TesseraAsync("upgrade", "--from", empty.Path, "--data", fixture.System.DataDir);
+
+        (noAppHost, noBuild).ShouldBe((2, 2), first + second);
+        Flat(first).ShouldContain("No AppHost is running on", customMessage: first);
+        Flat(second).ShouldContain("holds no services.manifest", customMessage: second);
+    }
+
+    private static bool MigratesQueuedConnections =>
+        File.Exists("/proc/sys/net/ipv4/tcp_migrate_req") && File.ReadAllText("/proc/sys/net/ipv4/tcp_migrate_req").Trim() == "1";
 
     /// <summary>This build as a build folder (hard links: same files, another folder), kept until the shared system stops.</summary>
     private async Task<string> BuildFolderAsync(string label)
@@ -123,6 +168,9 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
         code.ShouldBe(0, text);
         return folder;
     }
+
+    /// <summary>The CLI's output without the line breaks its console wraps long lines with.</summary>
+    private static string Flat(string output) => string.Join(' ', output.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
 
     private static async Task<string> VersionAsync(string baseUrl)
     {
