@@ -8,6 +8,18 @@ internal sealed record DataLayout(string Root)
     public string Secrets => Path.Combine(Root, "secrets");
     public string StatusFile => Path.Combine(Run, "apphost.json");
 
+    /// <summary>Every service's address, which every service reads and reloads (docs/adr/0030).</summary>
+    public string ServicesFile => Path.Combine(Run, "services.json");
+
+    /// <summary>The build each service was last upgraded to (<see cref="InstalledBuilds"/>).</summary>
+    public string InstalledBuilds => Path.Combine(Run, "builds.json");
+
+    /// <summary>Where <c>tessera upgrade</c> asks the running AppHost for a rolling upgrade…</summary>
+    public string UpgradeRequest => Path.Combine(Run, "upgrade-request.json");
+
+    /// <summary>…and where the AppHost reports its progress and outcome.</summary>
+    public string UpgradeReport => Path.Combine(Run, "upgrade.json");
+
     /// <summary>Created by the web front-end on its first start; its absence means the admin account does not exist yet.</summary>
     public string WebDatabase => Path.Combine(Root, "web.db");
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace Tessera.AppHost;
 
@@ -44,6 +45,22 @@ internal sealed class ReadinessProbe : IDisposable
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return new ProbeResult(false, "the AppHost is stopping");
+        }
+    }
+
+    /// <summary>Which generation of run/services.json the process at <paramref name="baseUrl"/> has applied; null when it does not say.</summary>
+    public async Task<long?> ServicesGenerationAsync(string baseUrl, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(baseUrl + "/health/self", cancellationToken);
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var health = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+            return health.RootElement.TryGetProperty("servicesGeneration", out var generation) && generation.TryGetInt64(out var value) ? value : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
         }
     }
 

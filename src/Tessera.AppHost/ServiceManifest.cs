@@ -10,7 +10,8 @@ internal sealed record ServiceEntry(string Name, string DllPath)
 
 /// <summary>
 /// Reads services.manifest, which the AppHost build writes next to the AppHost (see WriteServiceManifest in the csproj),
-/// so the AppHost runs exactly the services it was built with, from their own bin folders.
+/// so the AppHost runs exactly the services it was built with, from their own bin folders. A build folder handed to
+/// <c>tessera upgrade --from</c> has one too; its paths may be relative to the folder.
 /// </summary>
 internal static partial class ServiceManifest
 {
@@ -49,8 +50,9 @@ internal static partial class ServiceManifest
         // The name becomes a file name (logs/<name>.log) and part of an environment variable name.
         if (!ServiceNamePattern().IsMatch(name))
             throw new AppHostException($"{path}:{number}: '{name}' is not a valid service name (lower-case letters, digits and '-').");
+        // A build folder that was copied or unpacked names its dlls relative to itself.
         if (!Path.IsPathFullyQualified(dll))
-            throw new AppHostException($"{path}:{number}: '{dll}' is not an absolute path.");
+            dll = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, dll));
         if (!File.Exists(dll))
             throw new AppHostException($"{dll} ({name}) does not exist. Build the AppHost again: dotnet build src/Tessera.AppHost");
         return new ServiceEntry(name, dll);

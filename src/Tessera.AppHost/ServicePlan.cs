@@ -1,16 +1,25 @@
 namespace Tessera.AppHost;
 
-/// <summary>Everything needed to (re)start one service; it never changes while the AppHost runs.</summary>
+/// <summary>
+/// Everything needed to (re)start one service. It stays the same across restarts; a rolling upgrade replaces it with
+/// the new build's (<see cref="ServicePlan.Replacement"/>).
+/// </summary>
+/// <param name="LocalUrl">Where the other processes reach it.</param>
+/// <param name="ProbeUrl">Where the AppHost asks this very process whether it is ready: its own port, even when it shares the public one.</param>
 internal sealed record ServiceSpec(
     string Name,
     string DllPath,
     string BindUrl,
     string LocalUrl,
+    string ProbeUrl,
     string LogPath,
     string HoldFile,
     IReadOnlyDictionary<string, string> Environment)
 {
     public bool IsWeb => Name == ServiceNames.Web;
+
+    /// <summary>The build folder the process runs from.</summary>
+    public string Build => Path.GetDirectoryName(DllPath)!;
 }
 
 /// <summary>Assigns ports and builds each service's command line and environment.</summary>
@@ -46,6 +55,8 @@ internal static class ServicePlan
             ["Tessera__DataDir"] = layout.Root,
             // Each service stops itself once this process is gone, so even a kill -9 of the AppHost leaves no orphans.
             ["Tessera__ParentPid"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Read after the variables below and again when it changes: how a rolling upgrade moves a service (docs/adr/0030).
+            ["Tessera__ServicesFile"] = layout.ServicesFile,
         };
         foreach (var (name, url) in localUrls)
             shared[$"Tessera__Services__{name}"] = url;
@@ -56,15 +67,35 @@ internal static class ServicePlan
                 entry.DllPath,
                 bindUrls[entry.Name],
                 localUrls[entry.Name],
+                localUrls[entry.Name],
                 layout.LogFor(entry.Name),
                 layout.HoldFor(entry.Name),
                 EnvironmentFor(entry, shared, adminPassword)))
             .ToList();
     }
 
+    /// <summary>
+    /// The new build of a running service, on a port of its own so that it can be made ready while the old process still
+    /// serves. The web front-end keeps the public port, which it shares with the old process until that one has drained
+    /// (SO_REUSEPORT), and gets a private port besides, where the AppHost probes this very process.
+    /// </summary>
+    public static ServiceSpec Replacement(ServiceSpec current, ServiceEntry build)
+    {
+        var own = Urls.Http("127.0.0.1", Ports.AllocateLoopback(1)[0]);
+        return current with
+        {
+            DllPath = build.DllPath,
+            BindUrl = current.IsWeb ? $"{current.BindUrl.Split(';')[0]};{own}" : own,
+            LocalUrl = current.IsWeb ? current.LocalUrl : own,
+            ProbeUrl = own,
+        };
+    }
+
     private static Dictionary<string, string> EnvironmentFor(ServiceEntry entry, Dictionary<string, string> shared, string? adminPassword)
     {
         var environment = new Dictionary<string, string>(shared);
+        if (entry.IsWeb)
+            environment["Tessera__ShareListenPort"] = "true";
         // Only the web front-end owns user accounts; no other process needs to see the password.
         if (entry.IsWeb && adminPassword is not null)
             environment["Tessera__Bootstrap__AdminPassword"] = adminPassword;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Tessera.AppHost;
 
 internal enum AppHostState
@@ -26,7 +23,8 @@ internal enum ServiceState
     Held,
 }
 
-internal sealed record ServiceStatus(string Name, string Url, int? Pid, ServiceState State, int Restarts);
+/// <param name="Build">The folder of the build the process runs from: it changes with a rolling upgrade.</param>
+internal sealed record ServiceStatus(string Name, string Url, int? Pid, ServiceState State, int Restarts, string Build);
 
 internal sealed record AppHostStatus(int Pid, string PublicUrl, AppHostState State, IReadOnlyList<ServiceStatus> Services);
 
@@ -36,12 +34,6 @@ internal sealed record AppHostStatus(int Pid, string PublicUrl, AppHostState Sta
 /// </summary>
 internal sealed class StatusFile(string path)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public string Path => path;
@@ -50,12 +42,9 @@ internal sealed class StatusFile(string path)
     public async Task WriteAsync(Func<AppHostStatus> snapshot)
     {
         await _gate.WaitAsync();
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            await using (var stream = File.Create(temp))
-                await JsonSerializer.SerializeAsync(stream, snapshot(), Json);
-            File.Move(temp, path, overwrite: true);
+            await AtomicJson.WriteAsync(path, snapshot());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -13,8 +13,10 @@ internal sealed class Supervisor : IAsyncDisposable
     private const int LogTailLines = 20;
 
     private readonly AppHostOptions _options;
+    private readonly DataLayout _layout;
     private readonly AdminSignIn? _signIn;
     private readonly StatusFile _statusFile;
+    private readonly ServicesFile _servicesFile;
     private readonly ReadinessProbe _probe = new();
     private readonly IReadOnlyList<SupervisedService> _services;
     private readonly List<Task> _supervision = [];
@@ -27,8 +29,10 @@ internal sealed class Supervisor : IAsyncDisposable
     private Supervisor(AppHostOptions options, DataLayout layout, IReadOnlyList<ServiceSpec> specs, AdminSignIn? signIn, CancellationToken shutdown)
     {
         _options = options;
+        _layout = layout;
         _signIn = signIn;
         _statusFile = new StatusFile(layout.StatusFile);
+        _servicesFile = new ServicesFile(layout.ServicesFile);
         _stopping = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
         var dotnet = DotnetHost.Resolve();
         _services = specs.Select(spec => new SupervisedService(spec, _probe, dotnet, PublishStatusAsync)).ToList();
@@ -42,7 +46,7 @@ internal sealed class Supervisor : IAsyncDisposable
     public static async Task<int> RunAsync(AppHostOptions options, ShutdownSignal shutdown)
     {
         var layout = new DataLayout(options.DataDir);
-        var manifest = ServiceManifest.Load(AppContext.BaseDirectory);
+        var manifest = InstalledBuilds.Apply(layout, ServiceManifest.Load(AppContext.BaseDirectory));
         var hasWeb = manifest.Any(s => s.IsWeb);
         if (hasWeb)
             Ports.EnsureBindable(options.Host, options.Port);
@@ -74,6 +78,9 @@ internal sealed class Supervisor : IAsyncDisposable
         try
         {
             await PublishStatusAsync();
+            await _servicesFile.WriteAsync(_services.Select(s => s.Spec));
+            // An upgrade asked of an AppHost that has gone since is not carried out by the next one.
+            File.Delete(_layout.UpgradeRequest);
             var startup = Stopwatch.StartNew();
             var backend = _services.Where(s => !s.IsWeb).ToList();
             var web = _services.Where(s => s.IsWeb).ToList();
@@ -84,6 +91,7 @@ internal sealed class Supervisor : IAsyncDisposable
 
             _state = AppHostState.Ready;
             await PublishStatusAsync();
+            _supervision.Add(new RollingUpgrade(_services, _layout, _servicesFile, _probe, _stopping.Token).WatchAsync());
             ConsoleReport.Running(_services.Select(s => s.Snapshot()).ToList(), _options.PublicUrl, _signIn, startup.Elapsed);
 
             // Supervision loops only end when stopping, unless one failed: then running on unsupervised would be a lie.

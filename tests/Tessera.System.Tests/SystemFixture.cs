@@ -16,9 +16,14 @@ public sealed class SystemCollection : ICollectionFixture<SystemFixture>
 /// <summary>One started system shared by every test class of the collection (starting one takes seconds).</summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
+    private readonly TempDirectory _scratch = new("tessera-system-scratch");
+
     public RunningSystem System { get; private set; } = null!;
     public HttpClient Admin { get; private set; } = null!;
     public Api Api { get; private set; } = null!;
+
+    /// <summary>A folder outside the data folder that lives as long as the system: a build folder it was upgraded to runs from here.</summary>
+    public string Scratch => _scratch.Path;
 
     public async Task InitializeAsync()
     {
@@ -37,6 +42,7 @@ public sealed class SystemFixture : IAsyncLifetime
     {
         Admin.Dispose();
         await System.DisposeAsync();
+        _scratch.Dispose();
     }
 }
 

@@ -25,9 +25,18 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
     where TProgram : class
     where TContext : ServiceDbContext
 {
-    private readonly TempDirectory _data = new("tessera-service");
+    private readonly TempDirectory? _data;
 
-    public string DataDir => _data.Path;
+    public ServiceFactory()
+    {
+        _data = new TempDirectory("tessera-service");
+        DataDir = _data.Path;
+    }
+
+    /// <summary>A second process of the service on the data folder (and database) of another one, which owns the folder.</summary>
+    protected ServiceFactory(string sharedDataDir) => DataDir = sharedDataDir;
+
+    public string DataDir { get; }
 
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -104,7 +113,7 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
     {
         base.Dispose(disposing);
         if (disposing)
-            _data.Dispose();
+            _data?.Dispose();
     }
 }
 

@@ -34,6 +34,11 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         FilePermissions.OwnerOnlyFromNowOn();
+        // Last, so its addresses win over the environment the process was started with; reloaded when the AppHost rewrites it.
+        if (builder.Configuration[$"{TesseraOptions.Section}:{nameof(TesseraOptions.ServicesFile)}"] is { Length: > 0 } servicesFile)
+            builder.Configuration.AddJsonFile(servicesFile, optional: true, reloadOnChange: true);
+        if (builder.Configuration.GetValue<bool>($"{TesseraOptions.Section}:{nameof(TesseraOptions.ShareListenPort)}"))
+            SharedListenPort.Use(builder.WebHost);
         builder.Services.Configure<TesseraOptions>(builder.Configuration.GetSection(TesseraOptions.Section));
         // Nothing in an answer needs to say which web server produced it.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
@@ -187,7 +192,7 @@ public static class ServiceDefaultsExtensions
     private static Task WriteHealth(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
-        var options = context.RequestServices.GetRequiredService<IOptions<TesseraOptions>>().Value;
+        var options = context.RequestServices.GetRequiredService<IOptionsMonitor<TesseraOptions>>().CurrentValue;
         return context.Response.WriteAsJsonAsync(new
         {
             service = options.ServiceName,
@@ -196,6 +201,7 @@ public static class ServiceDefaultsExtensions
             startedAt = BuildInfo.StartedAt,
             uptimeSeconds = (long)BuildInfo.Uptime.TotalSeconds,
             pid = Environment.ProcessId,
+            servicesGeneration = options.ServicesGeneration,
             checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
         });
     }

@@ -312,6 +312,18 @@ restore.SetAction(async (result, cancellationToken) =>
     await BackupCommands.RestoreAsync(result.GetValue(restoreFolder)!, result.GetValue(restoreData)!, cancellationToken));
 root.Subcommands.Add(restore);
 
+// upgrade --from <build folder> --data <dir>
+var upgradeFrom = new Option<string>("--from") { Description = "The new build: the output folder of its AppHost (it holds services.manifest), or a copy", Required = true };
+var upgradeData = new Option<string>("--data") { Description = "The data folder of the running AppHost", DefaultValueFactory = _ => "./data" };
+var upgradeTimeout = new Option<int>("--timeout") { Description = "Minutes to wait for the whole upgrade", DefaultValueFactory = _ => 15 };
+var upgrade = new Command("upgrade", "Replace every running service with the new build, one at a time, without stopping the system (operators)")
+{
+    upgradeFrom, upgradeData, upgradeTimeout,
+};
+upgrade.SetAction(async (result, cancellationToken) => await UpgradeCommand.RunAsync(
+    result.GetValue(upgradeFrom)!, result.GetValue(upgradeData)!, TimeSpan.FromMinutes(result.GetValue(upgradeTimeout)), cancellationToken));
+root.Subcommands.Add(upgrade);
+
 // check
 var check = new Command("check", "Check the invariants every service keeps (on-hand = ledger, received = purchase-in, one shipment per order line set…)");
 check.SetAction(async (result, cancellationToken) =>

@@ -33,7 +33,7 @@ internal sealed class FeedTransport<TContext>(
     SubscriptionMonitor monitor,
     SubscriptionRegistry registry,
     IOptions<MessagingOptions> options,
-    IOptions<TesseraOptions> tessera,
+    IOptionsMonitor<TesseraOptions> tessera,
     TimeProvider clock,
     ILogger<FeedTransport<TContext>> logger) : IMessageTransport
     where TContext : ServiceDbContext
@@ -104,7 +104,7 @@ internal sealed class FeedTransport<TContext>(
         // Only the types this service handles: the producer skips the rest without sending them (a producer that does
         // not know the parameter sends everything, and the inbox drops what it does not handle).
         var types = Uri.EscapeDataString(string.Join(',', registry.TypesFrom(producer)));
-        var uri = new Uri(tessera.Value.ServiceUri(producer), $"/events?after={after}&limit={settings.FeedPageSize}&wait={wait}&types={types}");
+        var uri = new Uri(tessera.CurrentValue.ServiceUri(producer), $"/events?after={after}&limit={settings.FeedPageSize}&wait={wait}&types={types}");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetToken());
         using var response = await client.SendAsync(request, cancellationToken);

@@ -20,6 +20,21 @@ public sealed class TesseraOptions
     /// <summary>When set, the process stops itself once this process (its supervisor) is gone.</summary>
     public int? ParentPid { get; set; }
 
+    /// <summary>
+    /// A JSON file (the AppHost's run/services.json) read after every other source and again whenever it changes: the
+    /// AppHost moves a service to a new address during a rolling upgrade by rewriting it (docs/adr/0030).
+    /// </summary>
+    public string? ServicesFile { get; set; }
+
+    /// <summary>Which version of <see cref="ServicesFile"/> this process has applied; /health/self reports it so the AppHost knows.</summary>
+    public long ServicesGeneration { get; set; }
+
+    /// <summary>
+    /// Listen with SO_REUSEPORT, so that a new build of this process can bind the same public port while the old one
+    /// still serves, and the old one can then drain (docs/adr/0030). Only the web front-end's public port needs it.
+    /// </summary>
+    public bool ShareListenPort { get; set; }
+
     public string ResolveDataDir() => Path.GetFullPath(DataDir);
 
     /// <summary>

@@ -160,7 +160,7 @@ public static class ServiceClientRegistration
         return builder
             .ConfigureHttpClient((sp, client) =>
             {
-                client.BaseAddress = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceUri(service);
+                client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<TesseraOptions>>().CurrentValue.ServiceUri(service);
                 client.Timeout = settings.TotalTimeout + TimeSpan.FromSeconds(5);
             })
             .AddHttpMessageHandler(sp => new ResilienceHandler(service, sp.GetRequiredKeyedService<ResiliencePipeline<HttpResponseMessage>>(service)))

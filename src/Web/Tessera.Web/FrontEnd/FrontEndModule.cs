@@ -126,7 +126,7 @@ public static class FrontEndModule
         services.AddHttpClient<OrderExportsApi>()
             .ConfigureHttpClient((sp, client) =>
             {
-                client.BaseAddress = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceUri("orders");
+                client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<TesseraOptions>>().CurrentValue.ServiceUri("orders");
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             .AddHttpMessageHandler<ServiceAuthenticationHandler>();
@@ -146,7 +146,7 @@ public static class FrontEndModule
         services.AddHttpClient<OrderUploadsApi>()
             .ConfigureHttpClient((sp, client) =>
             {
-                client.BaseAddress = sp.GetRequiredService<IOptions<TesseraOptions>>().Value.ServiceUri("orders");
+                client.BaseAddress = sp.GetRequiredService<IOptionsMonitor<TesseraOptions>>().CurrentValue.ServiceUri("orders");
                 client.Timeout = OrderUploadsApi.Resilience.TotalTimeout + TimeSpan.FromSeconds(5);
             })
             .AddHttpMessageHandler(sp => new ResilienceHandler("orders", sp.GetRequiredKeyedService<ResiliencePipeline<HttpResponseMessage>>(OrderUploadsApi.Pipeline)))

@@ -23,17 +23,17 @@ public static class SystemHealth
         var checks = services.AddHealthChecks();
         foreach (var service in ServiceCatalog.Names)
             checks.Add(new HealthCheckRegistration(service, sp => new ServiceReadyCheck(service, sp.GetRequiredService<IHttpClientFactory>(),
-                sp.GetRequiredService<IOptions<TesseraOptions>>()), HealthStatus.Unhealthy, [HealthTags.Dependency], Timeout + TimeSpan.FromSeconds(1)));
+                sp.GetRequiredService<IOptionsMonitor<TesseraOptions>>()), HealthStatus.Unhealthy, [HealthTags.Dependency], Timeout + TimeSpan.FromSeconds(1)));
         return services;
     }
 
-    private sealed class ServiceReadyCheck(string service, IHttpClientFactory clients, IOptions<TesseraOptions> options) : IHealthCheck
+    private sealed class ServiceReadyCheck(string service, IHttpClientFactory clients, IOptionsMonitor<TesseraOptions> options) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             try
             {
-                using var response = await clients.CreateClient(Client).GetAsync(new Uri(options.Value.ServiceUri(service), "/health/self"), cancellationToken);
+                using var response = await clients.CreateClient(Client).GetAsync(new Uri(options.CurrentValue.ServiceUri(service), "/health/self"), cancellationToken);
                 return response.StatusCode == HttpStatusCode.OK
                     ? HealthCheckResult.Healthy($"{service} is ready.")
                     : HealthCheckResult.Unhealthy($"{service} is not ready (it answered {(int)response.StatusCode}).");

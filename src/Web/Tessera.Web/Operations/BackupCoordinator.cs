@@ -36,7 +36,7 @@ public sealed class BackupCoordinator(
     IHttpClientFactory clients,
     DatabaseSnapshots local,
     ServiceTokenProvider tokens,
-    IOptions<TesseraOptions> options,
+    IOptionsMonitor<TesseraOptions> options,
     ILogger<BackupCoordinator> logger)
 {
     public const string ClientName = "backup";
@@ -47,7 +47,7 @@ public sealed class BackupCoordinator(
     public async Task<BackupManifest> RunAsync(string folder, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
-        var services = ServiceCatalog.Names.Where(options.Value.Services.ContainsKey).ToList();
+        var services = ServiceCatalog.Names.Where(options.CurrentValue.Services.ContainsKey).ToList();
         FilePermissions.OwnerOnlyFolderAt(folder);
 
         var frozen = new List<string>();
@@ -77,13 +77,13 @@ public sealed class BackupCoordinator(
             var files = await response.Content.ReadFromJsonAsync<List<BackupFileDto>>(TesseraJson.Options, cancellationToken) ?? [];
             return files.Select(f => new BackupDatabase(service, Path.Combine(service, f.File), f.Bytes, f.Sha256));
         }).ToList();
-        var own = (await local.CopyAsync(id, Path.Combine(folder, options.Value.ServiceName), cancellationToken))!
-            .Select(f => new BackupDatabase(options.Value.ServiceName, Path.Combine(options.Value.ServiceName, f.File), f.Bytes, f.Sha256));
+        var own = (await local.CopyAsync(id, Path.Combine(folder, options.CurrentValue.ServiceName), cancellationToken))!
+            .Select(f => new BackupDatabase(options.CurrentValue.ServiceName, Path.Combine(options.CurrentValue.ServiceName, f.File), f.Bytes, f.Sha256));
         foreach (var copy in copies)
             databases.AddRange(await copy);
         databases.AddRange(own);
 
-        var files = await CopyKeysAndFilesAsync(options.Value.ResolveDataDir(), folder, cancellationToken);
+        var files = await CopyKeysAndFilesAsync(options.CurrentValue.ResolveDataDir(), folder, cancellationToken);
         var manifest = new BackupManifest(1, id, DateTimeOffset.UtcNow, BuildInfo.Version, frozenMs, databases, files);
         await File.WriteAllTextAsync(Path.Combine(folder, BackupManifest.FileName),
             JsonSerializer.Serialize(manifest, new JsonSerializerOptions(TesseraJson.Options) { WriteIndented = true }), cancellationToken);
@@ -136,7 +136,7 @@ public sealed class BackupCoordinator(
 
     private async Task<HttpResponseMessage> SendAsync(string service, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, new Uri(options.Value.ServiceUri(service), path));
+        using var request = new HttpRequestMessage(method, new Uri(options.CurrentValue.ServiceUri(service), path));
         // The services take these calls from the front-end's own identity, whoever asked for the backup.
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetToken());
         if (body is not null)

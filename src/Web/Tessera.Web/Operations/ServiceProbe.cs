@@ -18,7 +18,7 @@ namespace Tessera.Web.Operations;
 /// Asks one service everything the console shows about it: each instance's health, version and uptime, the AppHost's
 /// count of its restarts, the feeds it reads, its inbox and parked messages per tenant, and its latest errors.
 /// </summary>
-public sealed class ServiceProbe(IHttpClientFactory clients, ConsoleIdentity identity, IOptions<TesseraOptions> options, TimeProvider clock)
+public sealed class ServiceProbe(IHttpClientFactory clients, ConsoleIdentity identity, IOptionsMonitor<TesseraOptions> options, TimeProvider clock)
 {
     public const string InstanceClient = "operations-instances";
     private const int ErrorsShown = 20;
@@ -30,7 +30,7 @@ public sealed class ServiceProbe(IHttpClientFactory clients, ConsoleIdentity ide
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var instances = Task.WhenAll(options.Value.ServiceAddresses(service).Select(a => InstanceAsync(a, cancellationToken)));
+        var instances = Task.WhenAll(options.CurrentValue.ServiceAddresses(service).Select(a => InstanceAsync(a, cancellationToken)));
         var supervisor = Supervisor(service, previous?.Supervisor, now, alerts.RestartLoopWindow);
         var client = clients.CreateClient(ServiceClientRegistration.NamedClient(service));
         string? problem = null;
@@ -116,7 +116,7 @@ public sealed class ServiceProbe(IHttpClientFactory clients, ConsoleIdentity ide
     /// <summary>The AppHost's word on the service, when this installation runs under one (run/apphost.json in the data folder).</summary>
     private SupervisorSnapshot? Supervisor(string service, SupervisorSnapshot? previous, DateTimeOffset now, TimeSpan window)
     {
-        var path = Path.Combine(options.Value.ResolveDataDir(), "run", "apphost.json");
+        var path = Path.Combine(options.CurrentValue.ResolveDataDir(), "run", "apphost.json");
         AppHostFile? file;
         try
         {

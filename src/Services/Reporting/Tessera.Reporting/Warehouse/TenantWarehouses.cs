@@ -48,7 +48,18 @@ public sealed partial class TenantWarehouses(IOptions<TesseraOptions> tessera, I
     /// <summary>A new connection to the warehouse in <paramref name="fileName"/> (one of <see cref="Files"/>).</summary>
     public DuckDBConnection OpenFile(string fileName)
     {
-        var anchor = _anchors.GetOrAdd(fileName, f => new Lazy<DuckDBConnection>(() => OpenAnchor(f), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        var lazy = _anchors.GetOrAdd(fileName, f => new Lazy<DuckDBConnection>(() => OpenAnchor(f), LazyThreadSafetyMode.ExecutionAndPublication));
+        DuckDBConnection anchor;
+        try
+        {
+            anchor = lazy.Value;
+        }
+        catch
+        {
+            // A Lazy keeps its exception: without this, one failed open would fail every later query of the tenant.
+            _anchors.TryRemove(new KeyValuePair<string, Lazy<DuckDBConnection>>(fileName, lazy));
+            throw;
+        }
         var connection = new DuckDBConnection(anchor.ConnectionString);
         connection.Open();
         return connection;
@@ -77,8 +88,7 @@ public sealed partial class TenantWarehouses(IOptions<TesseraOptions> tessera, I
                 "autoinstall_known_extensions=false",
                 "autoload_known_extensions=false",
                 "allow_community_extensions=false");
-            var anchor = new DuckDBConnection(connectionString);
-            anchor.Open();
+            var anchor = OpenWhenFree(connectionString);
             using (var command = anchor.CreateCommand())
             {
                 var backup = (BackupFolderOf(fileName) + Path.DirectorySeparatorChar).Replace("'", "''", StringComparison.Ordinal);
@@ -89,6 +99,39 @@ public sealed partial class TenantWarehouses(IOptions<TesseraOptions> tessera, I
             WarehouseSchema.Ensure(anchor);
             logger.LogInformation("Opened the warehouse {File}", fileName);
             return anchor;
+        }
+    }
+
+    /// <summary>How long an open waits for another process to let go of the file.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// DuckDB lets one process at a time open a file. During a rolling upgrade the new reporting process serves beside
+    /// the old one for a few seconds, until the old one has drained and closed its files (docs/adr/0030): an open waits
+    /// for that instead of failing the query.
+    /// </summary>
+    private DuckDBConnection OpenWhenFree(string connectionString)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var connection = new DuckDBConnection(connectionString);
+            try
+            {
+                connection.Open();
+                return connection;
+            }
+            catch (DuckDBException ex) when (ex.Message.Contains("Could not set lock", StringComparison.Ordinal) && waited.Elapsed < LockWait)
+            {
+                connection.Dispose();
+                logger.LogInformation("The warehouse file is held by another process (a rolling upgrade's old one); waiting for it");
+                Thread.Sleep(TimeSpan.FromMilliseconds(200));
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
         }
     }
 

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Tessera.Orders.Contracts;
+using Tessera.ServiceDefaults.Json;
+using Tessera.Testing;
+using Xunit.Abstractions;
+
+namespace Tessera.System.Tests;
+
+/// <summary>
+/// tessera upgrade --from &lt;build folder&gt; against the running system (docs/adr/0030): every service replaced in turn
+/// under the load of 50 users, and a build that cannot start rolled back. The build is this one laid out as a build
+/// folder by eng/build-folder.sh under a label of its own, so the processes really start from the new folder and say so.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper output)
+{
+    private static readonly string[] Services = ["catalog", "inventory", "orders", "procurement", "logistics", "finance", "reporting", "web"];
+
+    private Api Api => fixture.Api;
+
+    [Fact]
+    public async Task Every_service_is_upgraded_in_turn_under_the_load_of_50_users_without_a_failed_request_a_logout_or_a_lost_or_doubled_event()
+    {
+        var sku = await Api.ProductAsync();
+        var warehouse = await Api.WarehouseAsync();
+        await Api.ReceiveAsync(warehouse, sku, 100_000m);
+        var label = "upgrade-" + Guid.NewGuid().ToString("N")[..6];
+        var build = await BuildFolderAsync(label);
+        var before = await fixture.System.StatusAsync();
+
+        await using var users = await SimulatedUsers.SignInAsync(fixture.System, 50, sku, think: TimeSpan.FromSeconds(1));
+        users.Start();
+        await Poll.UntilAsync(() => Task.FromResult(users.Orders.Count), n => n >= 50, "the users to be at work", TimeSpan.FromSeconds(60));
+        var steadyFrom = DateTimeOffset.UtcNow;
+        await Poll.UntilAsync(() => Task.FromResult(users.Samples.Count(s => s.At >= steadyFrom)), n => n >= 3000,
+            "a steady load to be measured", TimeSpan.FromSeconds(120));
+
+        var upgradeFrom = DateTimeOffset.UtcNow;
+        var (code, cli) = await TesseraAsync("upgrade", "--from", build, "--data", fixture.System.DataDir);
+        var upgradeTo = DateTimeOffset.UtcNow;
+        var afterFrom = DateTimeOffset.UtcNow.AddSeconds(1);
+        await Poll.UntilAsync(() => Task.FromResult(users.Samples.Count(s => s.At >= afterFrom)), n => n >= 500,
+            "the users to carry on on the new build", TimeSpan.FromSeconds(60));
+        await users.StopAsync();
+
+        code.ShouldBe(0, cli);
+        // Every process runs from the new folder and says so.
+        var after = (await fixture.System.StatusAsync())!;
+        foreach (var name in Services)
+        {
+            var service = after.Services.Single(s => s.Name == name);
+            service.State.ShouldBe("ready", name);
+            service.Pid.ShouldNotBe(before!.Services.Single(s => s.Name == name).Pid, name);
+            (await VersionAsync(name == "web" ? fixture.System.PublicUrl.ToString() : service.Url)).ShouldEndWith($"({label})", customMessage: name);
+        }
+
+        var steady = users.Between(steadyFrom, upgradeFrom);
+        var during = users.Between(upgradeFrom, upgradeTo);
+        var figures = $"upgrade of {Services.Length} services in {(upgradeTo - upgradeFrom).TotalSeconds:0.0} s; " +
+                      $"before: {steady.Count} requests, p99 {SimulatedUsers.P99(steady):0} ms; " +
+                      $"during: {during.Count} requests, p99 {SimulatedUsers.P99(during):0} ms; " +
+                      $"all: {users.Samples.Count} requests, {users.Samples.Count(s => s.Failed)} failed; orders {users.Orders.Count}";
+        output.WriteLine(figures);
+        output.WriteLine(cli);
+        foreach (var what in users.Samples.Select(s => s.What).Distinct())
+            output.WriteLine($"  {what}: before p99 {SimulatedUsers.P99(steady.Where(s => s.What == what).ToList()):0} ms, " +
+                             $"during p99 {SimulatedUsers.P99(during.Where(s => s.What == what).ToList()):0} ms");
+
+        // Each service's swap, from the AppHost's report: where the time and the slow requests went.
+        var swaps = new Dictionary<string, (DateTimeOffset From, DateTimeOffset To)>();
+        using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.System.DataDir, "run", "upgrade.json"))))
+        {
+            foreach (var service in report.RootElement.GetProperty("services").EnumerateArray())
+            {
+                var (from, to) = (service.GetProperty("startedAt").GetDateTimeOffset(), service.GetProperty("finishedAt").GetDateTimeOffset());
+                swaps[service.GetProperty("name").GetString()!] = (from, to);
+                var swap = users.Between(from, to);
+                output.WriteLine($"  {service.GetProperty("name").GetString()} {(to - from).TotalSeconds:0.0} s: {swap.Count} requests, p99 {SimulatedUsers.P99(swap):0} ms, " +
+                                 $"place order p99 {SimulatedUsers.P99(swap.Where(s => s.What == "place order").ToList()):0} ms");
+            }
+        }
+
+        var failed = users.Samples.Where(s => s.Failed).ToList();
+        output.WriteLine($"failed: {failed.Count}; net.ipv4.tcp_migrate_req = {MigratesQueuedConnections}");
+        if (!MigratesQueuedConnections)
+        {
+            // Without net.ipv4.tcp_migrate_req=1, Linux resets a connection that was queued on the old web front-end's
+            // socket, not yet accepted, in the instant that socket closes (docs/adr/0030): the client sees the connection
+            // fail before any answer. Only that is let through here — in the web front-end's own swap, never an HTTP
+            // status, at most a few — and the reason is printed; with the setting on, nothing may fail at all.
+            var web = swaps["web"];
+            var resets = failed.Where(s => s.Status == 0 && s.Failure!.StartsWith("HttpRequestException", StringComparison.Ordinal) &&
+                                           s.At >= web.From && s.At < web.To).ToList();
+            resets.Count.ShouldBeLessThanOrEqualTo(3, figures);
+            failed = failed.Except(resets).ToList();
+        }
+        failed.Select(s => $"{s.What} at {s.At:HH:mm:ss.fff}: {s.Failure}").ShouldBeEmpty(figures);
+        users.Samples.Where(s => s.Failure?.StartsWith("logged out", StringComparison.Ordinal) == true).ShouldBeEmpty(figures);
+        during.Count.ShouldBeGreaterThan(1000, figures);
+        // p99 during the upgrade against before it is a benchmark figure (docs/benchmarks.md, printed above), not asserted
+        // here: on two shared cores its ratio moves with whatever else runs.
+
+        // Every acknowledged order exists once and was reserved once: a lost event leaves it Pending, a doubled one
+        // reserves its unit twice.
+        users.Orders.Select(o => o.Id).Distinct().Count().ShouldBe(users.Orders.Count);
+        var statuses = new global::System.Collections.Concurrent.ConcurrentBag<OrderStatus>();
+        await Parallel.ForEachAsync(users.Orders, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (order, _) => statuses.Add((await Api.SettledAsync(order.Id, TimeSpan.FromSeconds(60))).Status));
+        statuses.ShouldAllBe(s => s == OrderStatus.Confirmed);
+        var stock = await Api.StockAsync(sku, warehouse);
+        (stock.OnHand, stock.Reserved).ShouldBe((100_000m, users.Orders.Count));
+    }
+
+    [Fact]
+    public async Task A_new_build_that_is_not_ready_is_rolled_back_and_the_upgrade_stops_with_a_clear_message()
+    {
+        var build = await BuildFolderAsync("broken");
+        // The catalog of this build is a dll that cannot be loaded: its process exits at once.
+        var dll = Directory.GetFiles(Path.Combine(build, "catalog"), "Tessera.Catalog.dll").Single();
+        File.Delete(dll);
+        await File.WriteAllTextAsync(dll, "not an assembly");
+        var before = await fixture.System.StatusAsync();
+
+        var (code, cli) = await TesseraAsync("upgrade", "--from", build, "--data", fixture.System.DataDir);
+
+        code.ShouldBe(1, cli);
+        Flat(cli).ShouldContain("catalog was rolled back", customMessage: cli);
+        Flat(cli).ShouldContain("no service was upgraded", customMessage: cli);
+        var after = (await fixture.System.StatusAsync())!;
+        foreach (var name in Services)
+        {
+            var (was, now) = (before!.Services.Single(s => s.Name == name), after.Services.Single(s => s.Name == name));
+            (now.Pid, now.Url, now.State).ShouldBe((was.Pid, was.Url, "ready"), name);
+        }
+        // The old catalog never stopped serving.
+        await Api.ProductAsync();
+    }
+
+    [Fact]
+    public async Task Upgrading_a_data_folder_no_apphost_runs_on_or_from_a_folder_without_a_build_is_refused()
+    {
+        using var empty = new TempDirectory("tessera-no-apphost");
+
+        var (noAppHost, first) = await TesseraAsync("upgrade", "--from", Path.GetDirectoryName(RunningSystem.PathOf("Tessera.AppHost"))!, "--data", empty.Path);
+        var (noBuild, second) = await TesseraAsync("upgrade", "--from", empty.Path, "--data", fixture.System.DataDir);
+
+        (noAppHost, noBuild).ShouldBe((2, 2), first + second);
+        Flat(first).ShouldContain("No AppHost is running on", customMessage: first);
+        Flat(second).ShouldContain("holds no services.manifest", customMessage: second);
+    }
+
+    private static bool MigratesQueuedConnections =>
+        File.Exists("/proc/sys/net/ipv4/tcp_migrate_req") && File.ReadAllText("/proc/sys/net/ipv4/tcp_migrate_req").Trim() == "1";
+
+    /// <summary>This build as a build folder (hard links: same files, another folder), kept until the shared system stops.</summary>
+    private async Task<string> BuildFolderAsync(string label)
+    {
+        var folder = Path.Combine(fixture.Scratch, label);
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(Repository.Root, "eng", "build-folder.sh"));
+        info.ArgumentList.Add(folder);
+        info.ArgumentList.Add(label);
+        info.Environment["TESSERA_HARDLINK"] = "1";
+        info.Environment["TESSERA_MANIFEST"] = Path.Combine(Path.GetDirectoryName(RunningSystem.PathOf("Tessera.AppHost"))!, "services.manifest");
+        var (code, text) = await RunAsync(info);
+        code.ShouldBe(0, text);
+        return folder;
+    }
+
+    /// <summary>The CLI's output without the line breaks its console wraps long lines with.</summary>
+    private static string Flat(string output) => string.Join(' ', output.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+
+    private static async Task<string> VersionAsync(string baseUrl)
+    {
+        using var http = new HttpClient();
+        using var health = JsonDocument.Parse(await http.GetStringAsync(baseUrl.TrimEnd('/') + "/health/self"));
+        return health.RootElement.GetProperty("version").GetString()!;
+    }
+
+    private static Task<(int ExitCode, string Output)> TesseraAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(RunningSystem.PathOf("tessera"));
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment["TERM"] = "dumb";
+        return RunAsync(info);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo info)
+    {
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
