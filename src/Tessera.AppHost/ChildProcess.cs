@@ -26,7 +26,10 @@ internal sealed class ChildProcess(ServiceSpec spec, ChildLog log, string dotnet
             var process = new Process { StartInfo = CreateStartInfo() };
             try
             {
-                process.Start();
+                if (spec.Public is { } publicListener)
+                    publicListener.StartInheriting(process.Start);
+                else
+                    process.Start();
             }
             catch (Exception)
             {
@@ -117,6 +120,8 @@ internal sealed class ChildProcess(ServiceSpec spec, ChildLog log, string dotnet
         info.ArgumentList.Add(spec.BindUrl);
         foreach (var (name, value) in spec.Environment)
             info.Environment[name] = value;
+        if (spec.Public is { } publicListener)
+            info.Environment["Tessera__ListenHandles"] = publicListener.Handles;
         return info;
     }
 

@@ -156,8 +156,8 @@ internal sealed class RollingUpgrade(
     }
 
     /// <summary>
-    /// Sends every process to the new one. The web front-end needs nothing: its new process already listens on the public
-    /// port beside the old one. Any other service gets its new address in run/services.json in two steps: first beside
+    /// Sends every process to the new one. The web front-end needs nothing: its new process already accepts from the public
+    /// port's queue beside the old one. Any other service gets its new address in run/services.json in two steps: first beside
     /// the old one, for <see cref="WarmUp"/> — the gateway balances the two by their calls in flight, so a new process
     /// that is still slow gets few; other services and feed subscribers keep calling the old one, the first address —
     /// then alone. The old process is only drained once every process says it has applied that (or after
@@ -166,10 +166,7 @@ internal sealed class RollingUpgrade(
     private async Task SwitchAsync(ServiceSpec old, ServiceSpec next)
     {
         if (next.IsWeb)
-        {
-            WarnWithoutMigration();
             return;
-        }
         await WriteAndConfirmAsync(old.Name, $"{old.LocalUrl};{next.LocalUrl}");
         await Task.Delay(WarmUp, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await WriteAndConfirmAsync(old.Name, next.LocalUrl);
@@ -192,19 +189,6 @@ internal sealed class RollingUpgrade(
         if (pending.Count > 0)
             ConsoleReport.Warning($"{string.Join(", ", pending.Select(s => s.Name))} did not confirm {service}'s new address ({url}) within " +
                                   $"{SwitchTimeout.TotalSeconds:0} s; carrying on.");
-    }
-
-    private const string MigrateSetting = "/proc/sys/net/ipv4/tcp_migrate_req";
-
-    /// <summary>
-    /// When the old web front-end stops listening, Linux resets the connections that were queued on its socket and not
-    /// yet accepted, unless net.ipv4.tcp_migrate_req=1 hands them to the new process's socket (docs/adr/0030).
-    /// </summary>
-    private static void WarnWithoutMigration()
-    {
-        if (OperatingSystem.IsLinux() && File.Exists(MigrateSetting) && File.ReadAllText(MigrateSetting).Trim() == "0")
-            ConsoleReport.Warning("net.ipv4.tcp_migrate_req is 0: a connection that reaches the old web front-end in the instant it stops " +
-                                  "listening is reset. Set it to 1 (sysctl -w net.ipv4.tcp_migrate_req=1) for upgrades without that risk.");
     }
 
     private async Task ReportAsync(UpgradeReport report)

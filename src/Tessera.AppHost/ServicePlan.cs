@@ -18,6 +18,9 @@ internal sealed record ServiceSpec(
 {
     public bool IsWeb => Name == ServiceNames.Web;
 
+    /// <summary>The public port, listened on by the AppHost and handed to this process (the web front-end, on Unix).</summary>
+    public PublicListener? Public { get; init; }
+
     /// <summary>The build folder the process runs from.</summary>
     public string Build => Path.GetDirectoryName(DllPath)!;
 }
@@ -30,11 +33,13 @@ internal static class ServicePlan
         IReadOnlyList<ServiceEntry> services,
         AppHostOptions options,
         DataLayout layout,
-        string? adminPassword)
+        string? adminPassword,
+        PublicListener? publicListener)
     {
         var backend = services.Where(s => !s.IsWeb).ToList();
         var web = services.Where(s => s.IsWeb).ToList();
-        var ports = Ports.AllocateLoopback(backend.Count);
+        // The web front-end gets a private port besides the public one it is handed, where the AppHost probes that very process.
+        var ports = Ports.AllocateLoopback(backend.Count + (publicListener is null ? 0 : web.Count));
 
         var bindUrls = new Dictionary<string, string>();
         var localUrls = new Dictionary<string, string>();
@@ -42,10 +47,14 @@ internal static class ServicePlan
         {
             bindUrls[backend[i].Name] = localUrls[backend[i].Name] = Urls.Http("127.0.0.1", ports[i]);
         }
-        foreach (var entry in web)
+        var probeUrls = new Dictionary<string, string>(localUrls);
+        for (var i = 0; i < web.Count; i++)
         {
-            bindUrls[entry.Name] = Urls.Http(options.Host, options.Port);
+            var entry = web[i];
             localUrls[entry.Name] = Urls.Http(Urls.LocalHostFor(options.Host), options.Port);
+            bindUrls[entry.Name] = probeUrls[entry.Name] = publicListener is null
+                ? Urls.Http(options.Host, options.Port)
+                : Urls.Http("127.0.0.1", ports[backend.Count + i]);
         }
 
         var shared = new Dictionary<string, string>
@@ -67,17 +76,21 @@ internal static class ServicePlan
                 entry.DllPath,
                 bindUrls[entry.Name],
                 localUrls[entry.Name],
-                localUrls[entry.Name],
+                probeUrls[entry.Name],
                 layout.LogFor(entry.Name),
                 layout.HoldFor(entry.Name),
-                EnvironmentFor(entry, shared, adminPassword)))
+                EnvironmentFor(entry, shared, adminPassword))
+            {
+                Public = entry.IsWeb ? publicListener : null,
+            })
             .ToList();
     }
 
     /// <summary>
     /// The new build of a running service, on a port of its own so that it can be made ready while the old process still
-    /// serves. The web front-end keeps the public port, which it shares with the old process until that one has drained
-    /// (SO_REUSEPORT), and gets a private port besides, where the AppHost probes this very process.
+    /// serves. The web front-end keeps the public port — the same listening socket, handed to the old process and the new
+    /// one alike, which accept from its one queue until the old one has drained — and gets a private port of its own,
+    /// where the AppHost probes this very process.
     /// </summary>
     public static ServiceSpec Replacement(ServiceSpec current, ServiceEntry build)
     {
@@ -85,7 +98,8 @@ internal static class ServicePlan
         return current with
         {
             DllPath = build.DllPath,
-            BindUrl = current.IsWeb ? $"{current.BindUrl.Split(';')[0]};{own}" : own,
+            // Without a handed socket (Windows) the new process must bind the public port itself, which only works once the old one let go of it.
+            BindUrl = current.IsWeb && current.Public is null ? $"{current.BindUrl.Split(';')[0]};{own}" : own,
             LocalUrl = current.IsWeb ? current.LocalUrl : own,
             ProbeUrl = own,
         };
@@ -94,8 +108,6 @@ internal static class ServicePlan
     private static Dictionary<string, string> EnvironmentFor(ServiceEntry entry, Dictionary<string, string> shared, string? adminPassword)
     {
         var environment = new Dictionary<string, string>(shared);
-        if (entry.IsWeb)
-            environment["Tessera__ShareListenPort"] = "true";
         // Only the web front-end owns user accounts; no other process needs to see the password.
         if (entry.IsWeb && adminPassword is not null)
             environment["Tessera__Bootstrap__AdminPassword"] = adminPassword;

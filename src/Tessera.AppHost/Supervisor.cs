@@ -48,13 +48,16 @@ internal sealed class Supervisor : IAsyncDisposable
         var layout = new DataLayout(options.DataDir);
         var manifest = InstalledBuilds.Apply(layout, ServiceManifest.Load(AppContext.BaseDirectory));
         var hasWeb = manifest.Any(s => s.IsWeb);
-        if (hasWeb)
+        // Listening here, not in the web process, fails early with a clear message when the port is taken, and lets
+        // every web process — a restarted one, the new build of an upgrade — accept from the same queue (docs/adr/0030).
+        using var publicListener = hasWeb ? PublicListener.Open(options.Host, options.Port) : null;
+        if (hasWeb && publicListener is null)
             Ports.EnsureBindable(options.Host, options.Port);
 
         layout.Create();
         await InternalTokenKey.EnsureExistsAsync(layout, shutdown.Graceful);
         var signIn = hasWeb ? AdminSignIn.Decide(layout) : null;
-        var specs = ServicePlan.Create(manifest, options, layout, signIn?.Password);
+        var specs = ServicePlan.Create(manifest, options, layout, signIn?.Password, publicListener);
 
         ConsoleReport.Info($"Tessera AppHost (pid {Environment.ProcessId}): starting {string.Join(", ", specs.Select(s => s.Name))}. Data: {layout.Root}");
         await using var supervisor = new Supervisor(options, layout, specs, signIn, shutdown.Graceful);

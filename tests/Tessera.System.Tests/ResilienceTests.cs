@@ -45,6 +45,33 @@ public sealed class ResilienceTests(SystemFixture fixture)
     }
 
     [Fact]
+    public async Task Requests_waiting_on_the_public_port_when_the_web_front_end_dies_are_answered_by_its_next_process()
+    {
+        // The web front-end stops accepting, requests queue on the public port, then it dies. The port is the AppHost's
+        // socket, handed to every web process (docs/adr/0030): the restarted process takes the queued connections and
+        // answers them. Had the dead process owned the socket, the kernel would have reset every one of them.
+        const int requests = 20;
+        var frozen = await fixture.System.FreezeServiceAsync("web");
+        using var client = new HttpClient { BaseAddress = fixture.System.PublicUrl, Timeout = TimeSpan.FromSeconds(90) };
+        var answers = Enumerable.Range(0, requests).Select(_ => client.GetAsync("/health/live")).ToList();
+        // Probed with what explains a timeout: the frozen process's state (T = stopped) and where the requests are.
+        await Poll.UntilAsync(
+            () => Task.FromResult((Waiting: fixture.System.QueuedOnPublicPort(), Web: File.ReadAllText($"/proc/{frozen}/stat").Split(' ')[2],
+                                   Requests: string.Join(' ', answers.Select(a => a.Status).Distinct()))),
+            q => q.Waiting >= requests, $"{requests} connections to wait on the public port");
+
+        await fixture.System.KillServiceAsync("web");
+        await fixture.System.WaitUntilRestartedAsync("web", frozen);
+
+        var statuses = await Task.WhenAll(answers.Select(async answer =>
+        {
+            using var response = await answer;
+            return response.StatusCode;
+        }));
+        statuses.ShouldAllBe(s => s == HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Inventory_killed_under_the_load_of_50_users_holds_its_own_calls_until_it_is_back_and_no_other_call_fails()
     {
         var sku = await Api.ProductAsync();

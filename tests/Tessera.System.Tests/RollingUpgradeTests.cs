@@ -61,7 +61,8 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
         var during = users.Between(upgradeFrom, upgradeTo);
         var figures = $"upgrade of {Services.Length} services in {(upgradeTo - upgradeFrom).TotalSeconds:0.0} s; " +
                       $"before: {steady.Count} requests, p99 {SimulatedUsers.P99(steady):0} ms; " +
-                      $"during: {during.Count} requests, p99 {SimulatedUsers.P99(during):0} ms; " +
+                      $"during: {during.Count} requests, p99 {SimulatedUsers.P99(during):0} ms " +
+                      $"({SimulatedUsers.P99(during) / SimulatedUsers.P99(steady):0.00} × before); " +
                       $"all: {users.Samples.Count} requests, {users.Samples.Count(s => s.Failed)} failed; orders {users.Orders.Count}";
         output.WriteLine(figures);
         output.WriteLine(cli);
@@ -70,33 +71,20 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
                              $"during p99 {SimulatedUsers.P99(during.Where(s => s.What == what).ToList()):0} ms");
 
         // Each service's swap, from the AppHost's report: where the time and the slow requests went.
-        var swaps = new Dictionary<string, (DateTimeOffset From, DateTimeOffset To)>();
         using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.System.DataDir, "run", "upgrade.json"))))
         {
             foreach (var service in report.RootElement.GetProperty("services").EnumerateArray())
             {
                 var (from, to) = (service.GetProperty("startedAt").GetDateTimeOffset(), service.GetProperty("finishedAt").GetDateTimeOffset());
-                swaps[service.GetProperty("name").GetString()!] = (from, to);
                 var swap = users.Between(from, to);
                 output.WriteLine($"  {service.GetProperty("name").GetString()} {(to - from).TotalSeconds:0.0} s: {swap.Count} requests, p99 {SimulatedUsers.P99(swap):0} ms, " +
                                  $"place order p99 {SimulatedUsers.P99(swap.Where(s => s.What == "place order").ToList()):0} ms");
             }
         }
 
+        // The public port is one socket the AppHost handed to the old web process and the new one alike (docs/adr/0030):
+        // a connection waiting as the old one stops accepting is taken by the new one, so not even the web swap may fail one.
         var failed = users.Samples.Where(s => s.Failed).ToList();
-        output.WriteLine($"failed: {failed.Count}; net.ipv4.tcp_migrate_req = {MigratesQueuedConnections}");
-        if (!MigratesQueuedConnections)
-        {
-            // Without net.ipv4.tcp_migrate_req=1, Linux resets a connection that was queued on the old web front-end's
-            // socket, not yet accepted, in the instant that socket closes (docs/adr/0030): the client sees the connection
-            // fail before any answer. Only that is let through here — in the web front-end's own swap, never an HTTP
-            // status, at most a few — and the reason is printed; with the setting on, nothing may fail at all.
-            var web = swaps["web"];
-            var resets = failed.Where(s => s.Status == 0 && s.Failure!.StartsWith("HttpRequestException", StringComparison.Ordinal) &&
-                                           s.At >= web.From && s.At < web.To).ToList();
-            resets.Count.ShouldBeLessThanOrEqualTo(3, figures);
-            failed = failed.Except(resets).ToList();
-        }
         failed.Select(s => $"{s.What} at {s.At:HH:mm:ss.fff}: {s.Failure}").ShouldBeEmpty(figures);
         users.Samples.Where(s => s.Failure?.StartsWith("logged out", StringComparison.Ordinal) == true).ShouldBeEmpty(figures);
         during.Count.ShouldBeGreaterThan(1000, figures);
@@ -151,9 +139,6 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
         Flat(first).ShouldContain("No AppHost is running on", customMessage: first);
         Flat(second).ShouldContain("holds no services.manifest", customMessage: second);
     }
-
-    private static bool MigratesQueuedConnections =>
-        File.Exists("/proc/sys/net/ipv4/tcp_migrate_req") && File.ReadAllText("/proc/sys/net/ipv4/tcp_migrate_req").Trim() == "1";
 
     /// <summary>This build as a build folder (hard links: same files, another folder), kept until the shared system stops.</summary>
     private async Task<string> BuildFolderAsync(string label)

@@ -130,7 +130,8 @@ public sealed class SimulatedUsers : IAsyncDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            _samples.Enqueue(new LoadSample(user, what, at, Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0, $"{ex.GetType().Name}: {ex.Message}"));
+            _samples.Enqueue(new LoadSample(user, what, at, Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0, $"{ex.GetType().Name}: {ex.Message}" +
+                (ex.GetBaseException() is { } cause && cause != ex ? $" ({cause.GetType().Name}: {cause.Message})" : "")));
         }
     }
 

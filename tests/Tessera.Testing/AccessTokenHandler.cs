@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -47,8 +48,20 @@ public sealed class AccessTokenHandler : DelegatingHandler
         if (DateTimeOffset.UtcNow > _tokens.ExpiresAt - RenewBefore)
             await RenewAsync(cancellationToken);
         request.Headers.Authorization ??= new AuthenticationHeaderValue("Bearer", _tokens.Access);
-        return await base.SendAsync(request, cancellationToken);
+        var response = await base.SendAsync(request, cancellationToken);
+        // A read the gateway's per-client rate limit refused is sent again after its Retry-After, as an API client
+        // should; writes are left to the test (a test that polls many orders at once would otherwise fail on a 429).
+        for (var attempt = 0; attempt < MaxRateLimitedRetries && response.StatusCode == HttpStatusCode.TooManyRequests && request.Method == HttpMethod.Get; attempt++)
+        {
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait, cancellationToken);
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        return response;
     }
+
+    private const int MaxRateLimitedRetries = 5;
 
     private async Task RenewAsync(CancellationToken cancellationToken)
     {

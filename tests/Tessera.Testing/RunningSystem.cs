@@ -142,6 +142,28 @@ public sealed class RunningSystem : IAsyncDisposable
         return service.Pid.Value;
     }
 
+    /// <summary>SIGSTOP of one service process: it is there but does nothing, as in the instant before it dies.</summary>
+    public async Task<int> FreezeServiceAsync(string name)
+    {
+        var pid = (await ServiceAsync(name)).Pid!.Value;
+        if (Kill(pid, 19) != 0)
+            throw new InvalidOperationException($"Could not stop {name} (pid {pid}): errno {Marshal.GetLastPInvokeError()}.");
+        return pid;
+    }
+
+    /// <summary>Connections the kernel has queued on the public port and no process has accepted yet (Linux).</summary>
+    public int QueuedOnPublicPort()
+    {
+        // /proc/net/tcp*: for a listening socket (state 0A) rx_queue is the length of its accept queue.
+        var port = Port.ToString("X4", global::System.Globalization.CultureInfo.InvariantCulture);
+        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists)
+            .SelectMany(File.ReadLines)
+            .Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 4 && f[1].EndsWith(":" + port, StringComparison.Ordinal) && f[3] == "0A")
+            .Sum(f => Convert.ToInt32(f[4].Split(':')[1], 16));
+    }
+
     /// <summary>Keeps a service down after it stops (the AppHost's maintenance hold) until <see cref="ReleaseAsync"/>.</summary>
     public async Task<int> HoldDownAsync(string name)
     {

@@ -37,8 +37,8 @@ public static class ServiceDefaultsExtensions
         // Last, so its addresses win over the environment the process was started with; reloaded when the AppHost rewrites it.
         if (builder.Configuration[$"{TesseraOptions.Section}:{nameof(TesseraOptions.ServicesFile)}"] is { Length: > 0 } servicesFile)
             builder.Configuration.AddJsonFile(servicesFile, optional: true, reloadOnChange: true);
-        if (builder.Configuration.GetValue<bool>($"{TesseraOptions.Section}:{nameof(TesseraOptions.ShareListenPort)}"))
-            SharedListenPort.Use(builder.WebHost);
+        if (builder.Configuration[$"{TesseraOptions.Section}:{nameof(TesseraOptions.ListenHandles)}"] is { Length: > 0 } listenHandles)
+            HandedListenSockets.Use(builder, listenHandles);
         builder.Services.Configure<TesseraOptions>(builder.Configuration.GetSection(TesseraOptions.Section));
         // Nothing in an answer needs to say which web server produced it.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);

@@ -30,10 +30,11 @@ public sealed class TesseraOptions
     public long ServicesGeneration { get; set; }
 
     /// <summary>
-    /// Listen with SO_REUSEPORT, so that a new build of this process can bind the same public port while the old one
-    /// still serves, and the old one can then drain (docs/adr/0030). Only the web front-end's public port needs it.
+    /// Listening sockets handed down by the AppHost (inherited file descriptors, comma-separated): the web front-end
+    /// accepts the public port's connections from them, in every one of its processes alike, while it binds the
+    /// <c>urls</c> it is given — its private port — itself (docs/adr/0030).
     /// </summary>
-    public bool ShareListenPort { get; set; }
+    public string? ListenHandles { get; set; }
 
     public string ResolveDataDir() => Path.GetFullPath(DataDir);
 
