@@ -26,4 +26,6 @@ dotnet test Tessera.slnx -c Release --no-build --blame-hang-timeout 10m \
 dotnet test tests/Tessera.System.Tests -c Release --no-build --blame-hang-timeout 10m
 # What the route matrix covered (docs/security.md): one line per check, then anything exempt.
 cat tests/Tessera.System.Tests/bin/Release/net10.0/route-matrix.txt
+# The rolling upgrade under 50 users: p99 before and during, and each service's swap (docs/benchmarks.md).
+cat tests/Tessera.System.Tests/bin/Release/net10.0/rolling-upgrade.txt
 dotnet test tests/Tessera.Browser.Tests -c Release --no-build --blame-hang-timeout 10m

@@ -64,23 +64,32 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
                       $"during: {during.Count} requests, p99 {SimulatedUsers.P99(during):0} ms " +
                       $"({SimulatedUsers.P99(during) / SimulatedUsers.P99(steady):0.00} × before); " +
                       $"all: {users.Samples.Count} requests, {users.Samples.Count(s => s.Failed)} failed; orders {users.Orders.Count}";
-        output.WriteLine(figures);
+        // Printed, and kept next to the test assembly so that CI shows the figures of its (quiet) run too (eng/test.sh).
+        var report = new List<string>();
+        void Report(string line)
+        {
+            output.WriteLine(line);
+            report.Add(line);
+        }
+        Report(figures);
         output.WriteLine(cli);
         foreach (var what in users.Samples.Select(s => s.What).Distinct())
-            output.WriteLine($"  {what}: before p99 {SimulatedUsers.P99(steady.Where(s => s.What == what).ToList()):0} ms, " +
-                             $"during p99 {SimulatedUsers.P99(during.Where(s => s.What == what).ToList()):0} ms");
+            Report($"  {what}: before p99 {SimulatedUsers.P99(steady.Where(s => s.What == what).ToList()):0} ms, " +
+                   $"during p99 {SimulatedUsers.P99(during.Where(s => s.What == what).ToList()):0} ms");
 
         // Each service's swap, from the AppHost's report: where the time and the slow requests went.
-        using (var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.System.DataDir, "run", "upgrade.json"))))
+        using (var upgrade = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixture.System.DataDir, "run", "upgrade.json"))))
         {
-            foreach (var service in report.RootElement.GetProperty("services").EnumerateArray())
+            foreach (var service in upgrade.RootElement.GetProperty("services").EnumerateArray())
             {
                 var (from, to) = (service.GetProperty("startedAt").GetDateTimeOffset(), service.GetProperty("finishedAt").GetDateTimeOffset());
                 var swap = users.Between(from, to);
-                output.WriteLine($"  {service.GetProperty("name").GetString()} {(to - from).TotalSeconds:0.0} s: {swap.Count} requests, p99 {SimulatedUsers.P99(swap):0} ms, " +
-                                 $"place order p99 {SimulatedUsers.P99(swap.Where(s => s.What == "place order").ToList()):0} ms");
+                Report($"  {service.GetProperty("name").GetString()} {(to - from).TotalSeconds:0.0} s: {swap.Count} requests, p99 {SimulatedUsers.P99(swap):0} ms, " +
+                       $"place order p99 {SimulatedUsers.P99(swap.Where(s => s.What == "place order").ToList()):0} ms");
             }
         }
+
+        await File.WriteAllLinesAsync(Path.Combine(AppContext.BaseDirectory, "rolling-upgrade.txt"), report);
 
         // The public port is one socket the AppHost handed to the old web process and the new one alike (docs/adr/0030):
         // a connection waiting as the old one stops accepting is taken by the new one, so not even the web swap may fail one.
