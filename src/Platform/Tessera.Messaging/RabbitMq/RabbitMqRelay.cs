@@ -45,8 +45,9 @@ internal sealed class RabbitMqRelay<TContext>(
             try
             {
                 var self = tessera.Value.ServiceName;
-                await using var connection = await connections.OpenAsync($"{self}: relay", cancellationToken);
-                await using var channel = await connection.CreateChannelAsync(
+                var connection = await connections.OpenAsync($"{self}: relay", cancellationToken);
+                await using var close = new AbortedWhenDone(connection);
+                var channel = await connection.CreateChannelAsync(
                     new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: false), cancellationToken);
                 var confirms = new PublisherConfirms(channel);
                 await RabbitMqTopology.DeclareExchangesAsync(channel, cancellationToken);

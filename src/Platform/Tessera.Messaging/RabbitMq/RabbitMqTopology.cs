@@ -98,3 +98,27 @@ internal sealed class RabbitMqConnections(IOptions<MessagingOptions> options)
     public Task<IConnection> OpenAsync(string name, CancellationToken cancellationToken) =>
         _factory.Value.CreateConnectionAsync(name, cancellationToken);
 }
+
+/// <summary>
+/// Ends the connection by aborting it — a close waits for the broker's answer, and the broker may be what failed —
+/// within a few seconds at most, whatever the client does.
+/// </summary>
+internal sealed class AbortedWhenDone(IConnection connection) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        var abort = Task.Run(async () =>
+        {
+            await connection.AbortAsync();
+            connection.Dispose();
+        });
+        try
+        {
+            await abort.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception)
+        {
+            // Already gone, or stuck: the socket goes with the process or at the broker's heartbeat timeout.
+        }
+    }
+}

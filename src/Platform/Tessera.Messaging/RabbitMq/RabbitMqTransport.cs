@@ -70,7 +70,7 @@ internal sealed class RabbitMqTransport<TContext>(
         using var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         setup.CancelAfter(SetupTimeout);
         var connection = await connections.OpenAsync($"{self}: events of {producer}", setup.Token);
-        await using var close = new AbortWhenDone(connection);
+        await using var close = new AbortedWhenDone(connection);
         var channel = await connection.CreateChannelAsync(cancellationToken: setup.Token);
         var queue = await RabbitMqTopology.DeclareSubscriptionAsync(channel, self, producer, registry.TypesFrom(producer), setup.Token);
         await channel.BasicQosAsync(0, (ushort)prefetch, false, setup.Token);
@@ -186,30 +186,6 @@ internal sealed class RabbitMqTransport<TContext>(
         catch (JsonException)
         {
             return null;
-        }
-    }
-
-    /// <summary>
-    /// Ends the connection by aborting it — a close waits for the broker's answer, and the broker may be what failed —
-    /// within a few seconds at most, whatever the client does.
-    /// </summary>
-    private sealed class AbortWhenDone(IConnection connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            var abort = Task.Run(async () =>
-            {
-                await connection.AbortAsync();
-                connection.Dispose();
-            });
-            try
-            {
-                await abort.WaitAsync(TimeSpan.FromSeconds(5));
-            }
-            catch (Exception)
-            {
-                // Already gone, or stuck: the socket goes with the process or at the broker's heartbeat timeout.
-            }
         }
     }
 
