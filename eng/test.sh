@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # curl and openssl run the README's tour as written (tests/Tessera.System.Tests/ReadmeTourTests.cs).
-declare -A needed=([chromium]=chromium [node]=nodejs [npm]=npm [curl]=curl [openssl]=openssl)
+declare -A needed=([chromium]=chromium [node]=nodejs [npm]=npm [curl]=curl [openssl]=openssl [rabbitmq-server]=rabbitmq-server)
 missing=()
 for command in "${!needed[@]}"; do
     command -v "$command" >/dev/null 2>&1 || missing+=("${needed[$command]}")

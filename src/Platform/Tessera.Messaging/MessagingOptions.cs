@@ -5,6 +5,17 @@ public sealed class MessagingOptions
 {
     public const string Section = "Tessera:Messaging";
 
+    /// <summary>
+    /// How integration events travel between services: "feed" (the default; each producer serves its outbox over HTTP,
+    /// ADR 0001) or "rabbitmq" (a relay publishes the outbox to a RabbitMQ broker, ADR 0032; see <see cref="RabbitMq"/>).
+    /// </summary>
+    public string Transport { get; set; } = FeedTransportName;
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    internal const string FeedTransportName = "feed";
+    internal const string RabbitMqTransportName = "rabbitmq";
+
     /// <summary>Attempts before a failing message is parked for an operator.</summary>
     public int MaxAttempts { get; set; } = 8;
 
@@ -32,4 +43,17 @@ public sealed class MessagingOptions
 
     /// <summary>Turns off pulling from other services (functional tests drive the inbox directly).</summary>
     public bool SubscriptionsEnabled { get; set; } = true;
+}
+
+/// <summary>The RabbitMQ transport's settings, section "Tessera:Messaging:RabbitMq" (ADR 0032).</summary>
+public sealed class RabbitMqOptions
+{
+    /// <summary>The broker, as an AMQP URI with its user, password and virtual host: amqp://user:password@host:5672/vhost.</summary>
+    public string? Uri { get; set; }
+
+    /// <summary>Outbox rows the relay publishes before it waits for the broker's confirms and marks them dispatched.</summary>
+    public int PublishBatchSize { get; set; } = 500;
+
+    /// <summary>Unacknowledged messages the broker sends a consumer ahead; they are staged in groups of up to this many.</summary>
+    public int Prefetch { get; set; } = 500;
 }

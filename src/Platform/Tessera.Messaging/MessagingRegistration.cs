@@ -8,6 +8,7 @@ using Tessera.Messaging.Feed;
 using Tessera.Messaging.Handling;
 using Tessera.Messaging.Inbox;
 using Tessera.Messaging.Outbox;
+using Tessera.Messaging.RabbitMq;
 using Tessera.Messaging.Transport;
 using Tessera.ServiceDefaults.Data;
 
@@ -29,7 +30,7 @@ public sealed class MessagingBuilder(SubscriptionRegistry registry, IServiceColl
 public static class MessagingRegistration
 {
     /// <summary>
-    /// Outbox, inbox, the feed transport and the operator API for a service whose database is <typeparamref name="TContext"/>.
+    /// Outbox, inbox, the transport (the feed unless configured otherwise) and the operator API for a service whose database is <typeparamref name="TContext"/>.
     /// The context must call <see cref="ApplyMessagingModel"/> and the service must apply the messaging migrations,
     /// which this adds to its migration catalog.
     /// </summary>
@@ -37,7 +38,11 @@ public static class MessagingRegistration
         where TContext : ServiceDbContext
     {
         var services = builder.Services;
-        services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
+        services.AddOptions<MessagingOptions>().Bind(builder.Configuration.GetSection(MessagingOptions.Section))
+            .Validate(o => !string.Equals(o.Transport, MessagingOptions.RabbitMqTransportName, StringComparison.OrdinalIgnoreCase) ||
+                           Uri.TryCreate(o.RabbitMq.Uri, UriKind.Absolute, out _),
+                $"{MessagingOptions.Section}:RabbitMq:Uri must be the broker's AMQP URI (amqp://user:password@host:5672/vhost) when the transport is rabbitmq.")
+            .ValidateOnStart();
 
         var registry = new SubscriptionRegistry();
         configure?.Invoke(new MessagingBuilder(registry, services));
@@ -54,8 +59,10 @@ public static class MessagingRegistration
         services.AddSingleton<FeedReaders>();
         services.AddSingleton<MessagingGauges<TContext>>();
         services.AddHostedService(sp => sp.GetRequiredService<MessagingGauges<TContext>>());
-        services.AddSingleton<IMessageTransport, FeedTransport<TContext>>();
-        services.AddHttpClient(FeedTransport<TContext>.ClientName);
+        // The feed is read by the feed transport, and by the broker transport to backfill a new subscription.
+        services.AddSingleton<FeedClient>();
+        services.AddHttpClient(FeedClient.ClientName);
+        AddTransport<TContext>(services, builder.Configuration[MessagingOptions.Section + ":Transport"]);
 
         services.AddHostedService<InboxProcessor<TContext>>();
         services.AddSingleton<LocalOutboxConsumer<TContext>>();
@@ -66,6 +73,25 @@ public static class MessagingRegistration
             ?? throw new InvalidOperationException("Call AddServiceDatabase before AddMessaging.");
         migrations.Catalog.Add("messaging", typeof(MessagingRegistration).Assembly);
         return builder;
+    }
+
+    /// <summary>The transport named by Tessera:Messaging:Transport: the feed unless it says rabbitmq (ADR 0032).</summary>
+    private static void AddTransport<TContext>(IServiceCollection services, string? name) where TContext : ServiceDbContext
+    {
+        switch (string.IsNullOrWhiteSpace(name) ? MessagingOptions.FeedTransportName : name.Trim().ToLowerInvariant())
+        {
+            case MessagingOptions.FeedTransportName:
+                services.AddSingleton<IMessageTransport, FeedTransport<TContext>>();
+                break;
+            case MessagingOptions.RabbitMqTransportName:
+                services.AddSingleton<RabbitMqConnections>();
+                services.AddSingleton<RabbitMqRelay<TContext>>();
+                services.AddSingleton<IMessageTransport, RabbitMqTransport<TContext>>();
+                break;
+            default:
+                throw new InvalidOperationException(
+                    $"{MessagingOptions.Section}:Transport is '{name}'; it is '{MessagingOptions.FeedTransportName}' or '{MessagingOptions.RabbitMqTransportName}'.");
+        }
     }
 
     /// <summary>Maps the feed (internal, service tokens only) and the operator API under <paramref name="apiPrefix"/>/messaging.</summary>

@@ -186,6 +186,13 @@ public sealed class TestNode : IAsyncDisposable
         return await db.Set<SubscriberCheckpoint>().Where(c => c.Producer == producer).Select(c => c.Position).FirstOrDefaultAsync();
     }
 
+    /// <summary>Outbox rows a broker relay has not had confirmed yet.</summary>
+    public async Task<int> UndispatchedAsync()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TestDbContext>().Set<OutboxMessage>().CountAsync(m => m.DispatchedAt == null);
+    }
+
     public async Task ExecuteAsync(string sql)
     {
         await using var scope = App.Services.CreateAsyncScope();

@@ -28,83 +28,66 @@ public sealed record FeedPage(IReadOnlyList<EventEnvelope> Events, long Next, lo
 /// authenticated feed with long-poll; each subscriber pulls it and keeps its checkpoint in its own database.
 /// </summary>
 internal sealed class FeedTransport<TContext>(
-    IHttpClientFactory clients,
-    ServiceTokenProvider tokens,
+    FeedClient feed,
     SubscriptionMonitor monitor,
-    SubscriptionRegistry registry,
     IOptions<MessagingOptions> options,
-    IOptionsMonitor<TesseraOptions> tessera,
     TimeProvider clock,
     ILogger<FeedTransport<TContext>> logger) : IMessageTransport
     where TContext : ServiceDbContext
 {
-    public const string ClientName = "tessera-feed";
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
-
-    public string Name => "feed";
+    public string Name => MessagingOptions.FeedTransportName;
 
     public Task RunProducerAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void MapProducerEndpoints(IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapGet("/events", FeedEndpoint.ReadFeed)
-            .RequireAuthorization(p => p.RequireRole(Roles.Service))
-            .DisableRequestTimeout()
-            .WithName("ReadEventFeed")
-            .WithSummary("This service's integration events after a position, oldest first, only of the comma-separated 'types' when " +
-                         "given; waits up to 'wait' seconds for new ones.");
-    }
+    public void MapProducerEndpoints(IEndpointRouteBuilder endpoints) => FeedEndpoint.Map(endpoints);
 
     public async Task RunConsumerAsync(string producer, IInboxSink sink, CancellationToken cancellationToken)
     {
-        var failures = 0;
+        var backoff = new ReconnectBackoff(logger, clock, $"Reading the {producer} feed");
         long? checkpoint = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 checkpoint ??= await sink.GetCheckpointAsync(producer, cancellationToken);
-                var page = await Fetch(producer, checkpoint.Value, cancellationToken);
+                var page = await feed.FetchAsync(producer, checkpoint.Value, options.Value.LongPollWait, cancellationToken);
                 if (page.Events.Count > 0)
                     await sink.StageAsync(producer, page.Events, page.Next, cancellationToken);
                 checkpoint = page.Next;
                 monitor.Succeeded(producer, page.Next, page.Head, clock.GetUtcNow());
-                if (failures > 0)
-                    logger.LogInformation("Reading the {Producer} feed again after {Failures} failed attempts", producer, failures);
-                failures = 0;
+                backoff.Succeeded();
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // The position is re-read from the database, so a page that failed half-way is fetched again and deduplicated.
                 checkpoint = null;
-                failures++;
                 monitor.Failed(producer, ex.Message, clock.GetUtcNow());
-                var delay = Backoff(failures);
-                if (failures == 1 || failures % 20 == 0)
-                    logger.LogWarning("Cannot read the {Producer} feed (attempt {Attempt}): {Error}; retrying in {DelayMs:0} ms",
-                        producer, failures, ex.Message, delay.TotalMilliseconds);
-                try
-                {
-                    await Task.Delay(delay, clock, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await backoff.FailedAsync(ex, cancellationToken);
             }
         }
     }
+}
 
-    private async Task<FeedPage> Fetch(string producer, long after, CancellationToken cancellationToken)
+/// <summary>Reads one page of a producer's feed over HTTP, as this service (its service token).</summary>
+internal sealed class FeedClient(
+    IHttpClientFactory clients,
+    ServiceTokenProvider tokens,
+    SubscriptionRegistry registry,
+    IOptions<MessagingOptions> options,
+    IOptionsMonitor<TesseraOptions> tessera)
+{
+    public const string ClientName = "tessera-feed";
+
+    /// <summary>Events after <paramref name="after"/>; when there are none yet, the producer waits up to <paramref name="longPoll"/> for some.</summary>
+    public async Task<FeedPage> FetchAsync(string producer, long after, TimeSpan longPoll, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         var client = clients.CreateClient(ClientName);
-        var wait = (int)Math.Ceiling(settings.LongPollWait.TotalSeconds);
+        var wait = (int)Math.Ceiling(longPoll.TotalSeconds);
         client.Timeout = TimeSpan.FromSeconds(wait + 15);
         // Only the types this service handles: the producer skips the rest without sending them (a producer that does
         // not know the parameter sends everything, and the inbox drops what it does not handle).
         var types = Uri.EscapeDataString(string.Join(',', registry.TypesFrom(producer)));
-        var uri = new Uri(tessera.CurrentValue.ServiceUri(producer), $"/events?after={after}&limit={settings.FeedPageSize}&wait={wait}&types={types}");
+        var uri = new Uri(tessera.CurrentValue.ServiceUri(producer), $"/events?after={after}&limit={options.Value.FeedPageSize}&wait={wait}&types={types}");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetToken());
         using var response = await client.SendAsync(request, cancellationToken);
@@ -112,12 +95,6 @@ internal sealed class FeedTransport<TContext>(
             throw new HttpRequestException($"{producer} answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<FeedPage>(TesseraJson.Options, cancellationToken)
                ?? throw new InvalidOperationException($"{producer} answered an empty feed page.");
-    }
-
-    private static TimeSpan Backoff(int failures)
-    {
-        var ms = Math.Min(MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures - 1, 10)));
-        return TimeSpan.FromMilliseconds(ms / 2 + Random.Shared.NextDouble() * ms / 2);
     }
 }
 
@@ -135,6 +112,18 @@ internal static class FeedEndpoint
     /// past them (its lag on the operations page goes back to zero), and not more often than this while they trickle in.
     /// </summary>
     private static readonly TimeSpan SkippedWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Served whatever the transport: it is the feed transport itself, and with a broker it is where a new subscriber
+    /// backfills the events published before its queue existed (ADR 0032).
+    /// </summary>
+    public static void Map(IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGet("/events", ReadFeed)
+            .RequireAuthorization(p => p.RequireRole(Roles.Service))
+            .DisableRequestTimeout()
+            .WithName("ReadEventFeed")
+            .WithSummary("This service's integration events after a position, oldest first, only of the comma-separated 'types' when " +
+                         "given; waits up to 'wait' seconds for new ones.");
 
     public static async Task<IResult> ReadFeed(
         long? after, int? limit, int? wait, string? types,

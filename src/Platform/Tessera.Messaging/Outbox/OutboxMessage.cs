@@ -14,4 +14,7 @@ public sealed class OutboxMessage
     public Guid? CausationId { get; set; }
     public string? TraceParent { get; set; }
     public string Payload { get; set; } = "";
+
+    /// <summary>When a broker relay had this row confirmed (ADR 0032); null until then, and always with the feed.</summary>
+    public DateTimeOffset? DispatchedAt { get; set; }
 }
