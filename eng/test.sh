@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 declare -A needed=([chromium]=chromium [node]=nodejs [npm]=npm [curl]=curl [openssl]=openssl [rabbitmq-server]=rabbitmq-server)
 missing=()
 for command in "${!needed[@]}"; do
-    command -v "$command" >/dev/null 2>&1 || missing+=("${needed[$command]}")
+    # rabbitmq-server lives in /usr/sbin, which is not on a normal user's PATH.
+    command -v "$command" >/dev/null 2>&1 || [[ -x "/usr/sbin/$command" ]] || missing+=("${needed[$command]}")
 done
 if ((${#missing[@]})); then
     sudo=""
