@@ -54,20 +54,12 @@ public static class OrdersModule
                 .Handle<ShipmentCancellationFailed, FollowShipments>()
                 .Handle<ReturnAuthorized, FollowCustomerReturns>()
                 .Handle<ReturnReceived, FollowCustomerReturns>())
-            .Subscribe("orders", s => s
-                .Handle<OrderPlaced, ProjectOrderToSearch>()
-                .Handle<OrderConfirmed, ProjectOrderToSearch>()
-                .Handle<OrderRejected, ProjectOrderToSearch>()
-                .Handle<OrderCancelled, ProjectOrderToSearch>()
-                .Handle<OrderChanged, ProjectOrderToSearch>()
-                .Handle<OrderLinesChanged, ProjectOrderToSearch>()
-                .Handle<OrderDispatched, ProjectOrderToSearch>()
-                .Handle<OrderCompleted, ProjectOrderToSearch>()
-                .Handle<OrderReturned, ProjectOrderToSearch>()
-                .Handle<HistoricOrderImported, ProjectOrderToSearch>())
             .Subscribe("catalog", s => s
                 .Handle<ProductCreated, RememberProduct>()
                 .Handle<ProductChanged, RememberProduct>()));
+        // The search is written with the orders it shows (OrderSearchProjection); this finishes what its former
+        // subscription to the service's own events left behind.
+        builder.Services.AddHostedService<SearchCatchUp>();
         builder.Services.Configure<FulfilmentOptions>(builder.Configuration.GetSection(FulfilmentOptions.Section));
         builder.Services.AddScoped<FulfilmentProcess>();
         builder.Services.AddHostedService<DeadlineJob>();

@@ -23,6 +23,43 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options, I
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<CustomerNameToken> CustomerNameTokens => Set<CustomerNameToken>();
 
+    private bool _projecting;
+
+    /// <summary>
+    /// Saves, and rewrites the search rows of the orders whose events the save publishes in the same transaction
+    /// (<see cref="OrderSearchProjection"/>): the search shows an order as committed, never a moment behind it.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (_projecting)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var changed = OrderSearchProjection.Collect(this);
+        if (changed.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (!acceptAllChangesOnSuccess)
+            throw new NotSupportedException("Saving order events without accepting the changes would write them twice with the search rows.");
+
+        _projecting = true;
+        try
+        {
+            if (Database.CurrentTransaction is not null)
+            {
+                var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                await OrderSearchProjection.ProjectAsync(this, changed, cancellationToken);
+                return saved;
+            }
+            await using var transaction = await BeginWriteAsync(cancellationToken);
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await OrderSearchProjection.ProjectAsync(this, changed, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return written;
+        }
+        finally
+        {
+            _projecting = false;
+        }
+    }
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyMessagingModel();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.Extensions.Options;
 using Tessera.Inventory.Contracts;
 using Tessera.Messaging.Outbox;
@@ -285,16 +286,42 @@ public sealed class FulfilmentProcess(IOutbox outbox, TimeProvider clock, IOptio
 
 public static class FulfilmentQueries
 {
-    /// <summary>Reads the parts of a tracked fulfilment that <see cref="WithFulfilment"/> would have included.</summary>
+    /// <summary>
+    /// Reads the parts of a tracked fulfilment that <see cref="WithFulfilment"/> would have included. One query first
+    /// asks which of the six collections hold rows, and only those are read; the others are marked loaded as they are,
+    /// empty. Most steps of an order find two or three of them filled (the allocation, the shipments; alerts, returns,
+    /// compensations and movements only on the paths that make them), and each collection read is a statement.
+    /// </summary>
     public static async Task LoadPartsAsync(DbContext db, OrderFulfilment fulfilment, CancellationToken cancellationToken)
     {
+        var orderId = fulfilment.OrderId;
+        var filled = await db.Set<OrderFulfilment>()
+            .Where(f => f.OrderId == orderId)
+            .Select(f => new
+            {
+                Shipments = f.Shipments.Any(),
+                Allocation = f.Allocation.Any(),
+                Compensations = f.Compensations.Any(),
+                Alerts = f.Alerts.Any(),
+                Returns = f.Returns.Any(),
+                Movements = f.Movements.Any(),
+            })
+            .FirstAsync(cancellationToken);
         var entry = db.Entry(fulfilment);
-        await entry.Collection(f => f.Shipments).LoadAsync(cancellationToken);
-        await entry.Collection(f => f.Allocation).LoadAsync(cancellationToken);
-        await entry.Collection(f => f.Compensations).LoadAsync(cancellationToken);
-        await entry.Collection(f => f.Alerts).LoadAsync(cancellationToken);
-        await entry.Collection(f => f.Returns).LoadAsync(cancellationToken);
-        await entry.Collection(f => f.Movements).LoadAsync(cancellationToken);
+        await Load(entry.Collection(f => f.Shipments), filled.Shipments);
+        await Load(entry.Collection(f => f.Allocation), filled.Allocation);
+        await Load(entry.Collection(f => f.Compensations), filled.Compensations);
+        await Load(entry.Collection(f => f.Alerts), filled.Alerts);
+        await Load(entry.Collection(f => f.Returns), filled.Returns);
+        await Load(entry.Collection(f => f.Movements), filled.Movements);
+
+        async Task Load<T>(CollectionEntry<OrderFulfilment, T> collection, bool hasRows) where T : class
+        {
+            if (hasRows)
+                await collection.LoadAsync(cancellationToken);
+            else
+                collection.IsLoaded = true;
+        }
     }
 
     /// <summary>An order with its whole fulfilment (use with AsSplitQuery: several collections).</summary>

@@ -80,20 +80,7 @@ internal static class BenchLoad
         }
         db.InsertAddedInBulk();
         await db.SaveChangesAsync(cancellationToken); // the number counter
-
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = "INSERT INTO order_search_text (rowid, body) VALUES (@id, @body)";
-        var (id, body) = (command.CreateParameter(), command.CreateParameter());
-        (id.ParameterName, body.ParameterName) = ("@id", "@body");
-        command.Parameters.Add(id);
-        command.Parameters.Add(body);
-        foreach (var (rowId, text) in texts)
-        {
-            (id.Value, body.Value) = (rowId, text);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await OrderSearchIndex.WriteTextsAsync(db, texts, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return searchId;
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Messaging.Outbox;
 using Tessera.Orders.Data;
 using Tessera.Orders.Features;
+using Tessera.Orders.Search;
 using Tessera.ServiceDefaults.Tenancy;
 using Tessera.ServiceDefaults.Validation;
 
@@ -247,6 +248,8 @@ public sealed class ImportProcessor(
             else
                 outbox.Publish(OrderComposer.Placed(order, prepared.Provinces.GetValueOrDefault(order.Id)), order.Id.ToString());
         }
+        // The search rows go in with the orders, as every other change of an order writes its own (docs/adr/0033).
+        var texts = await OrderSearchIndex.AddNewAsync(db, placed, cancellationToken);
         tracked.AcceptedOrders += placed.Count;
         tracked.AcceptedRows += prepared.AcceptedRows;
         tracked.SkippedRows += prepared.SkippedRows;
@@ -260,6 +263,7 @@ public sealed class ImportProcessor(
         tracked.Error = null;
         db.InsertAddedInBulk();
         await db.SaveChangesAsync(cancellationToken);
+        await OrderSearchIndex.WriteTextsAsync(db, texts, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogDebug("Import {ImportId}: {Orders} orders written in {ElapsedMs:0} ms holding the write gate", import.Id, placed.Count,
             holding.Elapsed.TotalMilliseconds);

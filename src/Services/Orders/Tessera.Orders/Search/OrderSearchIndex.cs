@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Tessera.Orders.Domain;
 using Tessera.Orders.Features;
 
@@ -11,30 +12,72 @@ namespace Tessera.Orders.Search;
 /// </summary>
 public static class OrderSearchIndex
 {
-    public static async Task UpsertAsync(DbContext db, Order order, CancellationToken cancellationToken)
+    /// <summary>
+    /// Rewrites the order's search rows from its current state, in the caller's transaction. <paramref name="isNew"/>
+    /// says the order was only just added, so it has no rows yet. Leaves nothing tracked: a later upsert in the same
+    /// context reads what is stored, not what an earlier one left in the change tracker.
+    /// </summary>
+    public static async Task UpsertAsync(DbContext db, Order order, CancellationToken cancellationToken, bool isNew = false)
     {
+        var details = DetailsOf(order);
+        // Most changes leave the details as they were: one UPDATE of the row, which matches nothing when the row is
+        // missing or its details changed — then the rows are written whole.
+        if (!isNew && await UpdateRowAsync(db, order, details, cancellationToken) == 1)
+            return;
+
         var rows = db.Set<OrderSearchRow>();
-        var row = await rows.FirstOrDefaultAsync(r => r.OrderId == order.Id, cancellationToken);
-        var isNew = row is null;
+        var row = isNew ? null : await rows.FirstOrDefaultAsync(r => r.OrderId == order.Id, cancellationToken);
+        var existed = row is not null;
         if (row is null)
         {
             row = new OrderSearchRow { OrderId = order.Id };
             rows.Add(row);
         }
-
-        var details = DetailsOf(order);
-        var unchanged = row.DetailsHash == details.Hash;
         Fill(row, order, details);
         await db.SaveChangesAsync(cancellationToken);
-        // Most events change only the status: the detail rows and the text stay as they are.
-        if (unchanged)
-            return;
+        db.Entry(row).State = EntityState.Detached;
 
-        if (!isNew)
+        if (existed)
             await RemoveDetailsAsync(db, row.SearchId, cancellationToken);
-        AddDetails(db, order, row.SearchId, details);
+        var added = AddDetails(db, order, row.SearchId, details);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var entity in added)
+            db.Entry(entity).State = EntityState.Detached;
         await db.Database.ExecuteSqlRawAsync("INSERT INTO order_search_text (rowid, body) VALUES ({0}, {1})", [row.SearchId, details.Text], cancellationToken);
+    }
+
+    /// <summary>Rewrites the row of an order whose stored details are these; 0 when there is no such row.</summary>
+    private static Task<int> UpdateRowAsync(DbContext db, Order order, Details details, CancellationToken cancellationToken)
+    {
+        var (status, total, sort, lines) = (order.Status.ToString(), order.Total, (double)order.Total, order.Lines.Count);
+        var (phone, email, customer) = (order.Customer.PhoneIndex, order.Customer.EmailIndex, order.CustomerId);
+        return db.Set<OrderSearchRow>()
+            .Where(r => r.OrderId == order.Id && r.DetailsHash == details.Hash)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.TenantId, order.TenantId)
+                .SetProperty(r => r.Number, order.Number)
+                .SetProperty(r => r.Status, status)
+                .SetProperty(r => r.Channel, order.Channel)
+                .SetProperty(r => r.ExternalRef, order.ExternalRef)
+                .SetProperty(r => r.Currency, order.Currency)
+                .SetProperty(r => r.GrandTotal, total)
+                .SetProperty(r => r.GrandTotalSort, sort)
+                .SetProperty(r => r.LineCount, lines)
+                .SetProperty(r => r.PhoneIndex, phone)
+                .SetProperty(r => r.EmailIndex, email)
+                .SetProperty(r => r.Tags, order.Tags)
+                .SetProperty(r => r.CustomerId, customer), cancellationToken);
+    }
+
+    /// <summary>
+    /// For bulk writes: adds the search rows of orders not yet indexed, under search ids after the highest one stored,
+    /// to be written by the caller's bulk insert (call inside its write transaction); returns the texts to write with
+    /// <see cref="WriteTextsAsync"/> once the rows are in.
+    /// </summary>
+    public static async Task<List<(long SearchId, string Text)>> AddNewAsync(DbContext db, IEnumerable<Order> orders, CancellationToken cancellationToken)
+    {
+        var searchId = (await db.Set<OrderSearchRow>().MaxAsync(r => (long?)r.SearchId, cancellationToken) ?? 0) + 1;
+        return orders.Select(order => (searchId, AddNew(db, order, searchId++))).ToList();
     }
 
     /// <summary>
@@ -49,6 +92,25 @@ public static class OrderSearchIndex
         db.Set<OrderSearchRow>().Add(row);
         AddDetails(db, order, searchId, details);
         return details.Text;
+    }
+
+    /// <summary>Writes the texts of bulk-added search rows with one prepared INSERT, in the caller's write transaction.</summary>
+    public static async Task WriteTextsAsync(DbContext db, IReadOnlyList<(long SearchId, string Text)> texts, CancellationToken cancellationToken)
+    {
+        if (texts.Count == 0)
+            return;
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = "INSERT INTO order_search_text (rowid, body) VALUES (@id, @body)";
+        var (id, body) = (command.CreateParameter(), command.CreateParameter());
+        (id.ParameterName, body.ParameterName) = ("@id", "@body");
+        command.Parameters.Add(id);
+        command.Parameters.Add(body);
+        foreach (var (searchId, text) in texts)
+        {
+            (id.Value, body.Value) = (searchId, text);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private sealed record Details(long PlacedAt, List<string> Skus, IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Attributes, string Text)
@@ -82,14 +144,18 @@ public static class OrderSearchIndex
         row.DetailsHash = details.Hash;
     }
 
-    private static void AddDetails(DbContext db, Order order, long searchId, Details details)
+    private static List<object> AddDetails(DbContext db, Order order, long searchId, Details details)
     {
-        db.Set<OrderSearchSku>().AddRange(details.Skus
-            .Select(sku => new OrderSearchSku { TenantId = order.TenantId, Sku = sku, PlacedAt = details.PlacedAt, SearchId = searchId }));
-        db.Set<OrderSearchTag>().AddRange(details.Tags
-            .Select(tag => new OrderSearchTag { TenantId = order.TenantId, Tag = tag, PlacedAt = details.PlacedAt, SearchId = searchId }));
-        db.Set<OrderSearchAttribute>().AddRange(details.Attributes
-            .Select(a => new OrderSearchAttribute { TenantId = order.TenantId, Name = a.Key, Value = a.Value, PlacedAt = details.PlacedAt, SearchId = searchId }));
+        var skus = details.Skus
+            .Select(sku => new OrderSearchSku { TenantId = order.TenantId, Sku = sku, PlacedAt = details.PlacedAt, SearchId = searchId }).ToList();
+        var tags = details.Tags
+            .Select(tag => new OrderSearchTag { TenantId = order.TenantId, Tag = tag, PlacedAt = details.PlacedAt, SearchId = searchId }).ToList();
+        var attributes = details.Attributes
+            .Select(a => new OrderSearchAttribute { TenantId = order.TenantId, Name = a.Key, Value = a.Value, PlacedAt = details.PlacedAt, SearchId = searchId }).ToList();
+        db.Set<OrderSearchSku>().AddRange(skus);
+        db.Set<OrderSearchTag>().AddRange(tags);
+        db.Set<OrderSearchAttribute>().AddRange(attributes);
+        return [.. skus, .. tags, .. attributes];
     }
 
     private static string DetailsHash(long placedAt, IEnumerable<string> skus, IEnumerable<string> tags, IReadOnlyDictionary<string, string> attributes, string text)
