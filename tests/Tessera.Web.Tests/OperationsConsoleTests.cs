@@ -36,7 +36,9 @@ public sealed class OperationsConsoleTests(ConsoleFactory factory) : IClassFixtu
         await Poll.UntilAsync(() => InboxAsync(messageId), m => m?.Status == InboxStatus.Parked, "the order to be parked by inventory");
         var operatorBrowser = await _people.SignedInAsync();
 
-        var listed = await Poll.UntilAsync(() => operatorBrowser.GetStringAsync("/operations"), html => html.Contains(messageId.ToString()),
+        // The message's replay button, not just its id: the id also shows among the recent errors, which are read live,
+        // a moment before the round that lists parked messages has run.
+        var listed = await Poll.UntilAsync(() => operatorBrowser.GetStringAsync("/operations"), html => html.Contains($"&amp;id={messageId}"),
             "the console to list the parked message");
 
         listed.ShouldContain("data-testid=\"parked-inventory\"");
