@@ -102,6 +102,11 @@ internal static class ServicePlan
             BindUrl = current.IsWeb && current.Public is null ? $"{current.BindUrl.Split(';')[0]};{own}" : own,
             LocalUrl = current.IsWeb ? current.LocalUrl : own,
             ProbeUrl = own,
+            // Serves at once, reads events and runs jobs only once run/services.json makes it the service's address
+            // (Tessera.ServiceDefaults.Hosting.Standby). The web front-end has no address there: its processes share the public port.
+            Environment = current.IsWeb
+                ? current.Environment
+                : new Dictionary<string, string>(current.Environment) { ["Tessera__Standby"] = "true" },
         };
     }
 

@@ -146,6 +146,8 @@ internal sealed class SupervisedService : IAsyncDisposable
             }
             if (process is null)
                 return "the AppHost is stopping";
+            // Its start-up gives way to the requests of the running services; it is raised back once ready.
+            StartPriority.Lower(process.Id);
 
             var failure = await WaitUntilReadyAsync(process, next.ProbeUrl, readyTimeout, stopping);
             if (failure is not null)
@@ -155,6 +157,7 @@ internal sealed class SupervisedService : IAsyncDisposable
                 return failure;
             }
 
+            StartPriority.Restore(process.Id);
             ChildProcess old;
             lock (_gate)
             {

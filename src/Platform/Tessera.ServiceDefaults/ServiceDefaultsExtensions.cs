@@ -48,6 +48,7 @@ public static class ServiceDefaultsExtensions
         builder.AddTesseraTelemetry(serviceName);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddHostedService<ParentProcessWatcher>();
+        builder.Services.AddSingleton<Standby>();
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

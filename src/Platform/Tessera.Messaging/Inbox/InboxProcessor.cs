@@ -10,6 +10,7 @@ using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.Tenancy;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Messaging.Inbox;
 
@@ -19,7 +20,7 @@ namespace Tessera.Messaging.Inbox;
 /// handles them in the transaction that stages them (<see cref="InboxHandler{TContext}"/>). Per aggregate, only the
 /// oldest unfinished message is eligible, so a parked or backing-off message holds back only its own aggregate.
 /// </summary>
-internal sealed class InboxProcessor<TContext>(
+internal sealed class InboxProcessor<TContext>(Standby standby,
     IServiceScopeFactory scopes,
     InboxHandler<TContext> handler,
     InboxSignal signal,
@@ -32,6 +33,8 @@ internal sealed class InboxProcessor<TContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Staged.Next;

@@ -16,7 +16,7 @@ namespace Tessera.Messaging.Transport;
 /// Runs the transport: its producer side, and one consumer per subscribed producer. A subscription to this service's
 /// own events is read from its own outbox instead.
 /// </summary>
-internal sealed class MessagingHost<TContext>(
+internal sealed class MessagingHost<TContext>(Standby standby,
     IMessageTransport transport,
     LocalOutboxConsumer<TContext> local,
     SubscriptionRegistry registry,
@@ -26,8 +26,10 @@ internal sealed class MessagingHost<TContext>(
     ILogger<MessagingHost<TContext>> logger) : BackgroundService
     where TContext : ServiceDbContext
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         var self = tessera.Value.ServiceName;
         var work = new List<Task> { transport.RunProducerAsync(stoppingToken) };
         work.AddRange(registry.Producers.Where(p => p == self).Select(p => local.RunAsync(p, sink, stoppingToken)));
@@ -45,12 +47,12 @@ internal sealed class MessagingHost<TContext>(
                 work.Add(transport.RunConsumerAsync(producer, sink, stoppingToken));
             }
         }
-        return Task.WhenAll(work);
+        await Task.WhenAll(work);
     }
 }
 
 /// <summary>Drops feed events past their retention and processed inbox rows past theirs; parked rows stay until resolved.</summary>
-internal sealed class MessagingRetention<TContext>(
+internal sealed class MessagingRetention<TContext>(Standby standby,
     IServiceScopeFactory scopes,
     IOptions<MessagingOptions> options,
     TimeProvider clock,
@@ -59,6 +61,8 @@ internal sealed class MessagingRetention<TContext>(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
         do
         {

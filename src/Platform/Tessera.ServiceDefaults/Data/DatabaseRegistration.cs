@@ -126,13 +126,15 @@ internal sealed class DatabaseReadyCheck<TContext>(IServiceScopeFactory scopes) 
 }
 
 /// <summary>Idempotency keys are kept seven days, far longer than any client retries a request.</summary>
-internal sealed class IdempotencyKeyCleanup<TContext>(IServiceScopeFactory scopes, TimeProvider clock, ILogger<IdempotencyKeyCleanup<TContext>> logger)
+internal sealed class IdempotencyKeyCleanup<TContext>(Standby standby, IServiceScopeFactory scopes, TimeProvider clock, ILogger<IdempotencyKeyCleanup<TContext>> logger)
     : BackgroundService where TContext : ServiceDbContext
 {
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
         do
         {

@@ -26,6 +26,12 @@ public sealed class TesseraOptions
     /// </summary>
     public string? ServicesFile { get; set; }
 
+    /// <summary>
+    /// Set by the AppHost on a new build it starts beside the running one in a rolling upgrade: the process serves
+    /// requests but does no background work until the services file makes it its service's address (<see cref="Hosting.Standby"/>).
+    /// </summary>
+    public bool Standby { get; set; }
+
     /// <summary>Which version of <see cref="ServicesFile"/> this process has applied; /health/self reports it so the AppHost knows.</summary>
     public long ServicesGeneration { get; set; }
 

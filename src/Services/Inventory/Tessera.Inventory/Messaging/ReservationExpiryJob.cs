@@ -6,6 +6,7 @@ using Tessera.Inventory.Domain;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Inventory.Messaging;
 
@@ -22,13 +23,15 @@ public sealed class ReservationExpiryOptions
 /// transaction, and publishes ReservationExpired for each order so that the orders service can cancel it. A
 /// reservation consumed or released in the meantime is no longer active and is left alone.
 /// </summary>
-internal sealed class ReservationExpiryJob(
+internal sealed class ReservationExpiryJob(Standby standby,
     IServiceScopeFactory scopes, IOptions<ReservationExpiryOptions> options, TimeProvider clock, ILogger<ReservationExpiryJob> logger) : BackgroundService
 {
     private const int Batch = 100;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             var run = TesseraTelemetry.Job("inventory.reservation-expiry");

@@ -4,6 +4,7 @@ using Tessera.Orders.Data;
 using Tessera.Orders.Fulfilment;
 using Tessera.Orders.Search;
 using Tessera.ServiceDefaults.Telemetry;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Orders.Archive;
 
@@ -14,11 +15,13 @@ namespace Tessera.Orders.Archive;
 /// tables stay small. Closed means rejected, cancelled, completed or returned with nothing more expected; an order
 /// whose fulfilment still waits for a compensation or has an open alert stays live until that is settled.
 /// </summary>
-internal sealed class ArchiveJob(IServiceScopeFactory scopes, IOptions<ArchiveOptions> options, TimeProvider clock, ILogger<ArchiveJob> logger)
+internal sealed class ArchiveJob(Standby standby, IServiceScopeFactory scopes, IOptions<ArchiveOptions> options, TimeProvider clock, ILogger<ArchiveJob> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             var run = TesseraTelemetry.Job("orders.archive");

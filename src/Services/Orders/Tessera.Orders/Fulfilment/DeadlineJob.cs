@@ -5,6 +5,7 @@ using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
 using Tessera.ServiceDefaults.Telemetry;
 using Tessera.ServiceDefaults.Tenancy;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Orders.Fulfilment;
 
@@ -14,11 +15,13 @@ namespace Tessera.Orders.Fulfilment;
 /// entry, in one transaction); the step it waited for clears it. Driven by the service's TimeProvider, so a test can
 /// move time; restart-safe because what was raised is in the database, not in memory.
 /// </summary>
-internal sealed class DeadlineJob(IServiceScopeFactory scopes, IOptions<FulfilmentOptions> options, TimeProvider clock, ILogger<DeadlineJob> logger)
+internal sealed class DeadlineJob(Standby standby, IServiceScopeFactory scopes, IOptions<FulfilmentOptions> options, TimeProvider clock, ILogger<DeadlineJob> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         // Off the start-up path: the first query builds the model, which must not hold up the service getting ready.
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Tessera.Messaging.Outbox;
 using Tessera.Orders.Data;
 using Tessera.ServiceDefaults.Errors;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Orders.Import;
 
@@ -17,7 +18,7 @@ public sealed class ImportSignal
 /// may pass (the catalog is down, the database is busy) is noted on the import and retried with a growing pause;
 /// the import stays Running and nothing it already wrote is written twice.
 /// </summary>
-internal sealed class ImportWorker(
+internal sealed class ImportWorker(Standby standby,
     IServiceScopeFactory scopes,
     ImportProcessor processor,
     ImportSignal signal,
@@ -30,6 +31,8 @@ internal sealed class ImportWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         var pause = TimeSpan.FromSeconds(1);
         var failures = 0;
         Guid? failedImport = null;

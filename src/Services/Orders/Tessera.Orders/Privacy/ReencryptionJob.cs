@@ -5,6 +5,7 @@ using Tessera.Orders.Features;
 using Tessera.Messaging.Outbox;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Telemetry;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Orders.Privacy;
 
@@ -21,7 +22,7 @@ public sealed class ReencryptionSignal
 /// small batches. A live row is rewritten only if nobody changed it since it was read (same version), and without
 /// changing its version: a technical re-encryption must not make a user's edit fail.
 /// </summary>
-internal sealed class ReencryptionJob(
+internal sealed class ReencryptionJob(Standby standby,
     IServiceScopeFactory scopes,
     PersonalDataKeyRing ring,
     ReencryptionSignal signal,
@@ -33,6 +34,8 @@ internal sealed class ReencryptionJob(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Rotated.Next;

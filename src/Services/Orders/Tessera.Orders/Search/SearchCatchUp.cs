@@ -14,13 +14,15 @@ namespace Tessera.Orders.Search;
 /// order's other messages, and nothing handles them any more — and the checkpoint is removed. Idempotent: a crash
 /// half-way projects again at the next start. A database that never had the subscription has nothing to do.
 /// </summary>
-public sealed class SearchCatchUp(IServiceScopeFactory scopes, IOptions<TesseraOptions> tessera, TimeProvider clock, ILogger<SearchCatchUp> logger)
+public sealed class SearchCatchUp(Standby standby, IServiceScopeFactory scopes, IOptions<TesseraOptions> tessera, TimeProvider clock, ILogger<SearchCatchUp> logger)
     : BackgroundService
 {
     private const int BatchSize = 200;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         try
         {
             var projected = await RunAsync(stoppingToken);

@@ -4,6 +4,7 @@ using Tessera.Procurement.Contracts;
 using Tessera.Procurement.Data;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Telemetry;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Procurement.Features;
 
@@ -13,7 +14,7 @@ namespace Tessera.Procurement.Features;
 /// seconds and also runs a round every few minutes. A row is rewritten only if nobody changed it since it was read (same
 /// version), and without changing its version: a technical re-encryption must not make a user's edit fail.
 /// </summary>
-public sealed class ContactReencryptionJob(
+public sealed class ContactReencryptionJob(Standby standby,
     IServiceScopeFactory scopes,
     PersonalDataKeyRing ring,
     TimeProvider clock,
@@ -25,6 +26,8 @@ public sealed class ContactReencryptionJob(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         int? doneFor = null;
         var lastRound = clock.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)

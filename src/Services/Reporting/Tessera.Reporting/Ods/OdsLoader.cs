@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Reporting.Data;
 using Tessera.Reporting.Warehouse;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Reporting.Ods;
 
@@ -13,7 +14,7 @@ namespace Tessera.Reporting.Ods;
 /// so nothing is lost and nothing doubles (docs/adr/0019). Each batch re-opens the business dates it touches: its
 /// events' own dates and, for an event about an order, the date the order was placed.
 /// </summary>
-public sealed class OdsLoader(
+public sealed class OdsLoader(Standby standby,
     IServiceScopeFactory scopes,
     TenantWarehouses warehouses,
     TenantDirectory tenants,
@@ -30,16 +31,23 @@ public sealed class OdsLoader(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                var readAt = clock.GetUtcNow();
                 var moved = await LoadOnceAsync(stoppingToken);
                 failures = 0;
-                if (moved > 0)
+                // A full batch leaves more behind: load on at once. Anything less was everything staged when the batch
+                // was read, so the loader waits for more instead of running its statements for every few events that
+                // trickle in: a batch costs about the same for 5 events as for 500, and under a steady flow the
+                // warehouse is then at most IdleWait behind the staging table (issue 12, docs/benchmarks.md).
+                if (moved >= options.Value.LoaderBatchSize)
                     continue;
-                CaughtUpAt = clock.GetUtcNow();
+                CaughtUpAt = readAt;
                 await Task.Delay(IdleWait, clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

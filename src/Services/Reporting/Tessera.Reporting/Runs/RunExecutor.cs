@@ -8,6 +8,7 @@ using Tessera.Reporting.Ods;
 using Tessera.Reporting.Reconciliation;
 using Tessera.Reporting.Warehouse;
 using Tessera.ServiceDefaults.Tenancy;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Reporting.Runs;
 
@@ -16,7 +17,7 @@ namespace Tessera.Reporting.Runs;
 /// MaxConcurrentRuns). Task state lives in reporting.db, so a run interrupted by a crash resumes where it was when the
 /// service starts again: a task that was running is run again, which overwrites the same partition (idempotent).
 /// </summary>
-public sealed class RunExecutor(
+public sealed class RunExecutor(Standby standby,
     IServiceScopeFactory scopes,
     ModelCatalog catalog,
     TaskRunner runner,
@@ -39,6 +40,8 @@ public sealed class RunExecutor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         await RecoverAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {

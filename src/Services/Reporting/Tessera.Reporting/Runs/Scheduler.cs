@@ -8,6 +8,7 @@ using Tessera.Reporting.Ods;
 using Tessera.Reporting.Reconciliation;
 using Tessera.Reporting.Warehouse;
 using Tessera.ServiceDefaults.Tenancy;
+using Tessera.ServiceDefaults.Hosting;
 
 namespace Tessera.Reporting.Runs;
 
@@ -17,7 +18,7 @@ namespace Tessera.Reporting.Runs;
 /// ready at the deadline, and before that, an alert as soon as the run that builds it is projected to finish late — and
 /// the freshness of every source against the tenant's target.
 /// </summary>
-public sealed class Scheduler(
+public sealed class Scheduler(Standby standby,
     IServiceScopeFactory scopes,
     TenantDirectory tenants,
     ModelCatalog catalog,
@@ -30,6 +31,8 @@ public sealed class Scheduler(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await standby.UntilActiveAsync(stoppingToken))
+            return;
         if (!options.Value.SchedulerEnabled)
             return;
         while (!stoppingToken.IsCancellationRequested)
