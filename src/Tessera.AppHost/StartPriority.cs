@@ -7,7 +7,9 @@ namespace Tessera.AppHost;
 /// its database, on the cores the running services answer requests with. While it starts, its threads run at a lower
 /// priority (a nice value <see cref="Lowered"/> above the AppHost's), so that the requests of the running services
 /// come first; once it is ready, before any request is sent to it, every thread is raised back to the AppHost's own
-/// priority (docs/adr/0030).
+/// priority (docs/adr/0030). On cores the running services keep busy, a lowered start can take several times as long:
+/// after <see cref="AtMost"/> the process is raised back anyway, so that it is never starved into its readiness timeout
+/// (at nice +10, the catalog took 62 s and the inventory was rolled back under the 50-user load).
 /// Raising a priority back needs CAP_SYS_NICE (root) or an RLIMIT_NICE that allows it (systemd: LimitNICE=); without
 /// either the process would stay lowered for good, so it is not lowered at all. Linux only: elsewhere a new build
 /// starts at the AppHost's priority.
@@ -40,18 +42,48 @@ internal static class StartPriority
     /// <summary>The AppHost's own nice value, when it may lower a child and raise it back to that; otherwise null.</summary>
     public static int? RaisableTo { get; } = Probe();
 
-    /// <summary>Lowers every thread of <paramref name="pid"/>; threads it starts later inherit the priority of their creator.</summary>
-    public static void Lower(int pid)
+    public static readonly TimeSpan AtMost = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Lowers every thread of <paramref name="pid"/> (threads it starts later inherit the priority of their creator)
+    /// until the result is disposed or <see cref="AtMost"/> has passed, whichever comes first.
+    /// </summary>
+    public static IDisposable WhileStarting(int pid) => RaisableTo is { } own ? new Lowering(pid, own) : Nothing.Instance;
+
+    private sealed class Lowering : IDisposable
     {
-        if (RaisableTo is { } own)
+        private readonly int _pid;
+        private readonly int _own;
+        private readonly Timer _deadline;
+        private int _raised;
+
+        public Lowering(int pid, int own)
+        {
+            (_pid, _own) = (pid, own);
             SetEveryThread(pid, Math.Min(19, own + Lowered));
+            _deadline = new Timer(_ => Raise(), null, AtMost, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Dispose()
+        {
+            _deadline.Dispose();
+            Raise();
+        }
+
+        private void Raise()
+        {
+            if (Interlocked.Exchange(ref _raised, 1) == 0)
+                SetEveryThread(_pid, _own);
+        }
     }
 
-    /// <summary>Raises every thread of <paramref name="pid"/> back to the AppHost's priority.</summary>
-    public static void Restore(int pid)
+    private sealed class Nothing : IDisposable
     {
-        if (RaisableTo is { } own)
-            SetEveryThread(pid, own);
+        public static readonly Nothing Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     private static int? Probe()

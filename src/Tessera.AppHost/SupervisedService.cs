@@ -146,10 +146,10 @@ internal sealed class SupervisedService : IAsyncDisposable
             }
             if (process is null)
                 return "the AppHost is stopping";
+            string? failure;
             // Its start-up gives way to the requests of the running services; it is raised back once ready.
-            StartPriority.Lower(process.Id);
-
-            var failure = await WaitUntilReadyAsync(process, next.ProbeUrl, readyTimeout, stopping);
+            using (StartPriority.WhileStarting(process.Id))
+                failure = await WaitUntilReadyAsync(process, next.ProbeUrl, readyTimeout, stopping);
             if (failure is not null)
             {
                 await candidate.StopAsync(TimeSpan.FromSeconds(5), stopping);
@@ -157,7 +157,6 @@ internal sealed class SupervisedService : IAsyncDisposable
                 return failure;
             }
 
-            StartPriority.Restore(process.Id);
             ChildProcess old;
             lock (_gate)
             {
