@@ -63,6 +63,18 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
             (await VersionAsync(name == "web" ? fixture.System.PublicUrl.ToString() : service.Url)).ShouldEndWith($"({label})", customMessage: name);
         }
 
+        // Each back-end service's new build started in standby and took up its events and jobs at the switch, and no
+        // new process was left at the lowered priority it started with (docs/adr/0030).
+        var appHostNice = NiceOfEveryThread(fixture.System.AppHostPid).First();
+        foreach (var name in Services)
+        {
+            var service = after.Services.Single(s => s.Name == name);
+            NiceOfEveryThread(service.Pid!.Value).ShouldAllBe(nice => nice == appHostNice, name);
+            if (name != "web")
+                (await ReadSharedAsync(Path.Combine(fixture.System.DataDir, "logs", name + ".log")))
+                    .ShouldContain("reading events and running jobs", Case.Sensitive, $"{name} never left standby");
+        }
+
         var steady = users.Between(steadyFrom, upgradeFrom);
         var during = users.Between(upgradeFrom, upgradeTo);
         var figures = $"upgrade of {Services.Length} services in {(upgradeTo - upgradeFrom).TotalSeconds:0.0} s; " +
@@ -168,6 +180,33 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
         var (code, text) = await RunAsync(info);
         code.ShouldBe(0, text);
         return folder;
+    }
+
+    /// <summary>The nice value of every thread of a process (field 19 of /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat).</summary>
+    private static List<int> NiceOfEveryThread(int pid)
+    {
+        var values = new List<int>();
+        foreach (var thread in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(thread, "stat"));
+                values.Add(int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], global::System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+        return values;
+    }
+
+    /// <summary>A log the AppHost is still appending to.</summary>
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
     }
 
     /// <summary>The CLI's output without the line breaks its console wraps long lines with.</summary>

@@ -37,9 +37,7 @@ public sealed class Standby : IDisposable
 
     public bool IsActive => _active.Task.IsCompleted;
 
-    /// <summary>Completes once this process is active (at once for every process not started in standby).</summary>
-    public Task WhenActiveAsync(CancellationToken cancellationToken) => _active.Task.WaitAsync(cancellationToken);
-
+    /// <summary>Waits until this process is active (at once for every process not started in standby).</summary>
     /// <returns>False when <paramref name="stoppingToken"/> ended the wait: the process stops before it ever became active.</returns>
     public async Task<bool> UntilActiveAsync(CancellationToken stoppingToken)
     {
