@@ -114,15 +114,18 @@ public sealed class RabbitMqTransportTests(RabbitMqBroker broker) : IAsyncLifeti
     public async Task A_message_that_is_not_an_event_goes_to_the_dead_letter_queue_and_holds_nothing_back()
     {
         await _cluster.StartAsync();
-        await Poll.UntilAsync(() => QueueExistsAsync("tessera.consumer.producer"), "the consumer's queue");
+        // The queue exists before its bindings do: a message published in between would go nowhere. An event handled
+        // shows the consumer bound its queue (it binds before it consumes).
+        await _cluster.Producer!.PublishAsync(Tenant, "agg", 1);
+        await Poll.UntilAsync(_cluster.Consumer!.EffectsAsync, e => e.Count >= 1, "the first event");
 
         await using (var connection = await Factory().CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
             await channel.BasicPublishAsync("tessera.events", "producer.TestEvent", "not an envelope"u8.ToArray());
-        await _cluster.Producer!.PublishAsync(Tenant, "agg", 1);
+        await _cluster.Producer.PublishAsync(Tenant, "agg", 2);
 
-        var effects = await Poll.UntilAsync(_cluster.Consumer!.EffectsAsync, e => e.Count >= 1, "the event behind it");
-        effects.ShouldHaveSingleItem().Sequence.ShouldBe(1);
+        var effects = await Poll.UntilAsync(_cluster.Consumer.EffectsAsync, e => e.Count >= 2, "the event behind it");
+        effects.Select(e => e.Sequence).ShouldBe([1, 2]);
         // The broker dead-letters a rejected message on its own time, after the reject.
         await Poll.UntilAsync(() => MessageCountAsync("tessera.consumer.producer.dead-letter"), n => n == 1, "the message in the dead-letter queue");
     }
@@ -160,19 +163,6 @@ public sealed class RabbitMqTransportTests(RabbitMqBroker broker) : IAsyncLifeti
     }
 
     private ConnectionFactory Factory() => new() { Uri = new Uri(broker.Server.Uri(_transport.VirtualHost(_cluster))), AutomaticRecoveryEnabled = false };
-
-    private async Task<bool> QueueExistsAsync(string queue)
-    {
-        try
-        {
-            await MessageCountAsync(queue);
-            return true;
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-        {
-            return false;
-        }
-    }
 
     private async Task<uint> MessageCountAsync(string queue)
     {
