@@ -12,7 +12,10 @@ internal enum ServiceUpgradeState { Waiting, Upgrading, Upgraded, RolledBack, No
 
 internal sealed record ServiceUpgrade(
     string Name, ServiceUpgradeState State, int? Pid = null, string? Url = null, double? Seconds = null, string? Detail = null,
-    DateTimeOffset? StartedAt = null, DateTimeOffset? FinishedAt = null);
+    DateTimeOffset? StartedAt = null, DateTimeOffset? FinishedAt = null, UpgradeSteps? Steps = null);
+
+/// <summary>When each step of a service's swap ended: its new build ready, both builds addressed (the warm-up), the new one alone.</summary>
+internal sealed record UpgradeSteps(DateTimeOffset ReadyAt, DateTimeOffset? SharedAt, DateTimeOffset? AloneAt);
 
 /// <summary>run/upgrade.json: the progress and outcome of the last upgrade, which the CLI follows.</summary>
 internal sealed record UpgradeReport(
@@ -122,7 +125,8 @@ internal sealed class RollingUpgrade(
             progress[i] = progress[i] with { State = ServiceUpgradeState.Upgrading, StartedAt = DateTimeOffset.UtcNow };
             await ReportAsync(report);
             var timer = Stopwatch.StartNew();
-            var failure = await service.ReplaceAsync(next, ReadyTimeout, () => SwitchAsync(current, next), DrainGrace, stopping);
+            UpgradeSteps? steps = null;
+            var failure = await service.ReplaceAsync(next, ReadyTimeout, () => SwitchAsync(current, next, s => steps = s), DrainGrace, stopping);
             if (failure is not null)
             {
                 var tail = await service.ReadLogTailAsync(LogTailLines);
@@ -144,7 +148,7 @@ internal sealed class RollingUpgrade(
             var now = service.Snapshot();
             progress[i] = progress[i] with
             {
-                State = ServiceUpgradeState.Upgraded, Pid = now.Pid, Url = now.Url, Seconds = timer.Elapsed.TotalSeconds, FinishedAt = DateTimeOffset.UtcNow,
+                State = ServiceUpgradeState.Upgraded, Pid = now.Pid, Url = now.Url, Seconds = timer.Elapsed.TotalSeconds, FinishedAt = DateTimeOffset.UtcNow, Steps = steps,
             };
             ConsoleReport.Success($"{service.Name} runs the new build (pid {now.Pid}, {now.Url}) after {timer.Elapsed.TotalSeconds:0.0} s.");
             await ReportAsync(report);
@@ -159,24 +163,30 @@ internal sealed class RollingUpgrade(
     /// Sends every process to the new one. The web front-end needs nothing: its new process already accepts from the public
     /// port's queue beside the old one. Any other service gets its new address in run/services.json in two steps: first beside
     /// the old one, for <see cref="WarmUp"/> — the gateway balances the two by their calls in flight, so a new process
-    /// that is still slow gets few; other services and feed subscribers keep calling the old one, the first address —
+    /// that is still slow gets few, and sends the new one reads only (it is marked as warming up), so that the two never
+    /// write the same database at once; other services and feed subscribers keep calling the old one, the first address —
     /// then alone. The old process is only drained once every process says it has applied that (or after
     /// <see cref="SwitchTimeout"/>, with a warning).
     /// </summary>
-    private async Task SwitchAsync(ServiceSpec old, ServiceSpec next)
+    private async Task SwitchAsync(ServiceSpec old, ServiceSpec next, Action<UpgradeSteps> recorded)
     {
+        var steps = new UpgradeSteps(DateTimeOffset.UtcNow, null, null);
+        recorded(steps);
         if (next.IsWeb)
             return;
-        await WriteAndConfirmAsync(old.Name, $"{old.LocalUrl};{next.LocalUrl}");
+        await WriteAndConfirmAsync(old.Name, $"{old.LocalUrl};{next.LocalUrl}", warmingUp: next.LocalUrl);
+        recorded(steps = steps with { SharedAt = DateTimeOffset.UtcNow });
         await Task.Delay(WarmUp, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await WriteAndConfirmAsync(old.Name, next.LocalUrl);
+        recorded(steps with { AloneAt = DateTimeOffset.UtcNow });
         await Task.Delay(SwitchSettle, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task WriteAndConfirmAsync(string service, string url)
+    private async Task WriteAndConfirmAsync(string service, string url, string? warmingUp = null)
     {
         var specs = services.Select(s => s.Spec).ToList();
-        var generation = await servicesFile.WriteAsync(specs.Select(s => (s.Name, s.Name == service ? url : s.LocalUrl)));
+        var generation = await servicesFile.WriteAsync(specs.Select(s => (s.Name, s.Name == service ? url : s.LocalUrl)),
+            warmingUp is null ? null : (service, warmingUp));
         var deadline = Stopwatch.StartNew();
         var pending = specs.ToList();
         while (pending.Count > 0 && deadline.Elapsed < SwitchTimeout && !stopping.IsCancellationRequested)

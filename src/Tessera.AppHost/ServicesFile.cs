@@ -17,7 +17,8 @@ internal sealed class ServicesFile(string path)
     public Task<long> WriteAsync(IEnumerable<ServiceSpec> services) => WriteAsync(services.Select(s => (s.Name, s.LocalUrl)));
 
     /// <param name="services">Each service's address: one URL, or several separated by ';' (the first is the one other services call).</param>
-    public async Task<long> WriteAsync(IEnumerable<(string Name, string Url)> services)
+    /// <param name="warmingUp">A service's address that belongs to a new build still warming up: it gets reads only.</param>
+    public async Task<long> WriteAsync(IEnumerable<(string Name, string Url)> services, (string Name, string Url)? warmingUp = null)
     {
         await _gate.WaitAsync();
         try
@@ -28,6 +29,7 @@ internal sealed class ServicesFile(string path)
                 Tessera = new
                 {
                     Services = services.ToDictionary(s => s.Name, s => s.Url),
+                    WarmingUp = warmingUp is { } warming ? new Dictionary<string, string> { [warming.Name] = warming.Url } : [],
                     ServicesGeneration = generation,
                 },
             });

@@ -8,7 +8,8 @@ namespace Tessera.ServiceDefaults.Tests;
 
 /// <summary>
 /// A new build started beside the running one in a rolling upgrade does no background work until run/services.json makes
-/// it its service's address (docs/adr/0030); every other process is active from its start.
+/// it its service's address (docs/adr/0030); every other process is active from its start. A process the file stops
+/// listing is retired: its event reading ends before it is drained.
 /// </summary>
 public sealed class StandbyTests : IDisposable
 {
@@ -76,6 +77,31 @@ public sealed class StandbyTests : IDisposable
 
         (await wait.WaitAsync(TimeSpan.FromSeconds(5))).ShouldBeFalse();
         standby.IsActive.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_process_whose_address_the_services_file_stops_listing_is_retired_but_not_one_it_never_listed()
+    {
+        const string Next = "http://127.0.0.1:5102";
+        // A file left by an earlier run names other addresses until the AppHost writes this run's.
+        WriteServices(Old, generation: 1);
+        var current = Start(standby: false);
+        current.IsActive.ShouldBeTrue();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        current.Retired.IsCancellationRequested.ShouldBeFalse("it was never listed");
+
+        WriteServices(New, generation: 2);
+        // Its own replacement's warm-up lists it still, first.
+        WriteServices($"{New};{Next}", generation: 3);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        current.Retired.IsCancellationRequested.ShouldBeFalse("it is still listed");
+
+        // The switch: the new build alone.
+        var retired = new TaskCompletionSource();
+        current.Retired.Register(() => retired.TrySetResult());
+        WriteServices(Next, generation: 4);
+        await retired.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        current.IsActive.ShouldBeTrue("it still serves its requests while it drains");
     }
 
     private Standby Start(bool standby)

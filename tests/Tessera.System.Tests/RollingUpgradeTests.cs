@@ -104,10 +104,24 @@ public sealed class RollingUpgradeTests(SystemFixture fixture, ITestOutputHelper
                 var swap = users.Between(from, to);
                 Report($"  {service.GetProperty("name").GetString()} {(to - from).TotalSeconds:0.0} s: {swap.Count} requests, p99 {SimulatedUsers.P99(swap):0} ms, " +
                        $"place order p99 {SimulatedUsers.P99(swap.Where(s => s.What == "place order").ToList()):0} ms");
+                // Its steps, each named at its start: the new build starting; both builds being addressed; the warm-up (the
+                // new build gets reads); the new build alone, the old one draining.
+                if (service.TryGetProperty("steps", out var steps) && steps.ValueKind == JsonValueKind.Object)
+                {
+                    var marks = new List<(string Step, DateTimeOffset At)> { ("starting", from), ("addressing both", steps.GetProperty("readyAt").GetDateTimeOffset()) };
+                    foreach (var (step, property) in new[] { ("warm-up", "sharedAt"), ("draining", "aloneAt") })
+                        if (steps.TryGetProperty(property, out var at) && at.ValueKind == JsonValueKind.String)
+                            marks.Add((step, at.GetDateTimeOffset()));
+                    marks.Add(("done", to));
+                    Report("    " + string.Join(", ", marks.Zip(marks.Skip(1), (a, b) =>
+                        $"{a.Step} {(b.At - a.At).TotalSeconds:0.0} s p99 {SimulatedUsers.P99(users.Between(a.At, b.At)):0} ms")));
+                }
             }
         }
 
         await File.WriteAllLinesAsync(Path.Combine(AppContext.BaseDirectory, "rolling-upgrade.txt"), report);
+        await File.WriteAllLinesAsync(Path.Combine(AppContext.BaseDirectory, "rolling-upgrade-samples.csv"),
+            users.Samples.OrderBy(s => s.At).Select(s => $"{s.At:O},{s.User},{s.What},{s.Ms:0.0},{s.Status}").Prepend("at,user,what,ms,status"));
 
         // The public port is one socket the AppHost handed to the old web process and the new one alike (docs/adr/0030):
         // a connection waiting as the old one stops accepting is taken by the new one, so not even the web swap may fail one.

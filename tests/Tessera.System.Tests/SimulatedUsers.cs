@@ -56,7 +56,14 @@ public sealed class SimulatedUsers : IAsyncDisposable
         return new SimulatedUsers(users, sku, think ?? TimeSpan.FromMilliseconds(200));
     }
 
-    public void Start() => _running = _users.Select(u => Task.Run(() => RunAsync(u.Name, u.Api, u.Browser, _stop.Token))).ToList();
+    public void Start()
+    {
+        // The load generator must not be what is measured: every user's next step runs at once, without waiting for the
+        // thread pool to grow (it adds threads slowly, and a stall here would show as a slow request of the system).
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, _users.Count * 2), Math.Max(io, _users.Count * 2));
+        _running = _users.Select(u => Task.Run(() => RunAsync(u.Name, u.Api, u.Browser, _stop.Token))).ToList();
+    }
 
     public async Task StopAsync()
     {

@@ -35,6 +35,8 @@ public sealed class GatewayInstancesFactory : ServiceFactory<Program, WebDbConte
     public Instance CatalogNew { get; } = new("catalog-new");
     public Instance Logistics { get; } = new("logistics");
     public Instance Finance { get; } = new("finance");
+    public Instance ReportingOld { get; } = new("reporting-old");
+    public Instance ReportingNew { get; } = new("reporting-new");
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
@@ -45,6 +47,7 @@ public sealed class GatewayInstancesFactory : ServiceFactory<Program, WebDbConte
         ["Tessera:Services:catalog"] = CatalogOld.Url,
         ["Tessera:Services:logistics"] = Logistics.Url,
         ["Tessera:Services:finance"] = Finance.Url,
+        ["Tessera:Services:reporting"] = ReportingOld.Url,
         ["Tessera:Gateway:HoldWhileUnavailable"] = "00:00:04",
         ["Tessera:Gateway:HealthCheckInterval"] = "00:00:00.500",
         ["Tessera:Gateway:PassiveReactivationPeriod"] = "00:00:02",
@@ -64,7 +67,7 @@ public sealed class GatewayInstancesFactory : ServiceFactory<Program, WebDbConte
             await instance.DisposeAsync();
     }
 
-    private Instance[] All => [OrdersA, OrdersB, InventoryA, InventoryB, ProcurementA, ProcurementB, CatalogOld, CatalogNew, Logistics, Finance];
+    private Instance[] All => [OrdersA, OrdersB, InventoryA, InventoryB, ProcurementA, ProcurementB, CatalogOld, CatalogNew, Logistics, Finance, ReportingOld, ReportingNew];
 
     /// <summary>What the gateway currently believes about an instance of a service.</summary>
     public DestinationHealthState Health(string service, Instance instance)
@@ -259,6 +262,41 @@ public sealed class GatewayInstancesTests(GatewayInstancesFactory factory) : ICl
         for (var i = 0; i < 10; i++)
             (await client.GetStringAsync("/api/catalog/products")).ShouldBe("catalog-new");
         factory.CatalogOld.Calls.ShouldBe(old);
+    }
+
+    [Fact]
+    public async Task A_new_build_warming_up_beside_the_running_one_gets_reads_but_no_write_until_it_is_the_only_one()
+    {
+        var client = await factory.SignedInClientAsync();
+        // The first step of a rolling upgrade's switch (docs/adr/0030): both builds addressed, the new one warming up.
+        factory.Reconfigure("Tessera:WarmingUp:reporting", factory.ReportingNew.Url);
+        factory.Reconfigure("Tessera:Services:reporting", $"{factory.ReportingOld.Url};{factory.ReportingNew.Url}");
+        await Poll.UntilAsync(async () => await client.GetStringAsync("/api/reporting/runs") == "reporting-new", "a read to reach the new build");
+
+        var (oldCalls, newCalls) = (factory.ReportingOld.Calls, factory.ReportingNew.Calls);
+        for (var i = 0; i < 20; i++)
+        {
+            using var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/reporting/runs") { Content = JsonContent.Create(new { model = "m" }) };
+            keyed.Headers.Add("Idempotency-Key", $"run-{i}");
+            (await (await client.SendAsync(keyed)).Content.ReadAsStringAsync()).ShouldBe("reporting-old");
+            (await (await client.PutAsJsonAsync("/api/reporting/settings", new { on = true })).Content.ReadAsStringAsync()).ShouldBe("reporting-old");
+        }
+        factory.ReportingNew.Calls.ShouldBe(newCalls, "no write reached the build warming up");
+        factory.ReportingOld.Calls.ShouldBe(oldCalls + 40);
+
+        // The running build gone (it crashed while the new one warmed up): a write that may be sent again goes to the new one.
+        await factory.ReportingOld.StopAsync();
+        using (var keyed = new HttpRequestMessage(HttpMethod.Post, "/api/reporting/runs") { Content = JsonContent.Create(new { model = "m" }) })
+        {
+            keyed.Headers.Add("Idempotency-Key", "run-after-crash");
+            (await (await client.SendAsync(keyed)).Content.ReadAsStringAsync()).ShouldBe("reporting-new");
+        }
+
+        // The second step: the new build alone, no longer warming up.
+        factory.Reconfigure("Tessera:Services:reporting", factory.ReportingNew.Url);
+        factory.Reconfigure("Tessera:WarmingUp:reporting", "");
+        await Poll.UntilAsync(async () => await (await client.PostAsJsonAsync("/api/reporting/runs", new { model = "m" })).Content.ReadAsStringAsync() == "reporting-new",
+            "a plain write to reach the new build");
     }
 
     [Fact]

@@ -35,6 +35,14 @@ internal sealed class InboxProcessor<TContext>(Standby standby,
     {
         if (!await standby.UntilActiveAsync(stoppingToken))
             return;
+        // A process a new build took over stops handling at once (Standby.Retired): a page cut short rolls back and is
+        // handled by the new process.
+        using var whileCurrent = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, standby.Retired);
+        await RunAsync(whileCurrent.Token);
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Staged.Next;

@@ -30,6 +30,19 @@ internal sealed class MessagingHost<TContext>(Standby standby,
     {
         if (!await standby.UntilActiveAsync(stoppingToken))
             return;
+        // A process a new build took over stops reading at once (Standby.Retired); its requests still drain.
+        using var whileCurrent = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, standby.Retired);
+        try
+        {
+            await RunAsync(whileCurrent.Token);
+        }
+        catch (OperationCanceledException) when (standby.Retired.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         var self = tessera.Value.ServiceName;
         var work = new List<Task> { transport.RunProducerAsync(stoppingToken) };
         work.AddRange(registry.Producers.Where(p => p == self).Select(p => local.RunAsync(p, sink, stoppingToken)));

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -46,12 +47,17 @@ public static class HandedListenSockets
         });
         builder.Services.AddSingleton(handed);
         builder.Services.AddHostedService<StopAcceptingFirst>();
+        builder.Services.AddSingleton<IStartupFilter, CloseWhileDraining>();
     }
 
     private sealed class HandedSockets
     {
         private readonly List<Socket> _sockets = [];
         private readonly Lock _lock = new();
+        private volatile bool _closed;
+
+        /// <summary>This process no longer accepts from the shared queue: it is draining.</summary>
+        public bool Closed => _closed;
 
         public void Add(Socket socket)
         {
@@ -65,6 +71,7 @@ public static class HandedListenSockets
         /// </summary>
         public void Close()
         {
+            _closed = true;
             lock (_lock)
                 foreach (var socket in _sockets)
                     socket.Dispose();
@@ -72,14 +79,35 @@ public static class HandedListenSockets
     }
 
     /// <summary>
+    /// While draining, every answer closes its connection (<c>Connection: close</c>): the client opens its next one on
+    /// the shared queue, which the next web process accepts from, at a moment of its choosing — rather than finding its
+    /// idle connection closed under a request it is sending when Kestrel stops (a race HTTP/1.1 cannot settle: the
+    /// client sees the response end before it began, and a POST is not sent again).
+    /// </summary>
+    private sealed class CloseWhileDraining(HandedSockets handed) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, following) =>
+            {
+                if (handed.Closed)
+                    context.Response.Headers.Connection = "close";
+                return following(context);
+            });
+            next(app);
+        };
+    }
+
+    /// <summary>
     /// On stopping, before Kestrel does anything: stop taking connections from the shared queue (the next web process
-    /// takes them), then give the connections this process accepted a moment to send their first request. Kestrel's
-    /// graceful stop lets requests in flight finish but closes a connection whose request it has not read yet, and that
-    /// client would see its connection reset.
+    /// takes them), then give the connections this process holds a few seconds to send their next request — each is
+    /// answered and closed (<see cref="CloseWhileDraining"/>), so the clients move over one by one. Kestrel's graceful
+    /// stop lets requests in flight finish but closes an idle connection at once, and a request a client was sending on
+    /// it that moment fails. A client idle for the whole grace still meets that race; one at work does not.
     /// </summary>
     private sealed class StopAcceptingFirst(HandedSockets handed) : IHostedLifecycleService
     {
-        private static readonly TimeSpan AcceptedGrace = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan AcceptedGrace = TimeSpan.FromSeconds(3);
 
         public async Task StoppingAsync(CancellationToken cancellationToken)
         {

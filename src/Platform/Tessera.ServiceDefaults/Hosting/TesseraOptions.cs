@@ -17,6 +17,13 @@ public sealed class TesseraOptions
     /// </summary>
     public Dictionary<string, string> Services { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Addresses of <see cref="Services"/> that belong to a new build still warming up in a rolling upgrade, by service
+    /// name: the gateway sends them reads (GET, HEAD) but keeps every write on the running build, so that two processes
+    /// never write one SQLite file at once (docs/adr/0030).
+    /// </summary>
+    public Dictionary<string, string> WarmingUp { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>When set, the process stops itself once this process (its supervisor) is gone.</summary>
     public int? ParentPid { get; set; }
 

@@ -38,6 +38,7 @@ public static class GatewayModule
             // Around the choice of an instance, so that a second attempt goes elsewhere; a JSON body is held whole by then
             // (ForwardedRoute.ReplaceBody), so it can be sent again.
             proxy.Use(AnotherInstance.RetryAsync);
+            proxy.Use(WarmingUp.ReadsOnlyAsync);
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });

@@ -75,13 +75,13 @@ public sealed class ServiceRoutes : IProxyConfigProvider, IDisposable
         var gateway = _gateway.CurrentValue;
         var clusters = ServiceCatalog.Names
             .Where(options.Services.ContainsKey)
-            .Select(service => Cluster(service, options.ServiceAddresses(service), gateway))
+            .Select(service => Cluster(service, options.ServiceAddresses(service), options, gateway))
             .ToList();
         var services = clusters.Select(c => c.ClusterId).ToList();
         return (ForwardedRoute.All.SelectMany(kind => kind.Routes(services)).ToList(), clusters);
     }
 
-    private static ClusterConfig Cluster(string service, IReadOnlyList<Uri> addresses, GatewayOptions gateway)
+    private static ClusterConfig Cluster(string service, IReadOnlyList<Uri> addresses, TesseraOptions options, GatewayOptions gateway)
     {
         // Health checks choose between instances; a service with one has nothing to choose from, and probing it would
         // only add requests. HealthyOrPanic keeps every instance in play when none is known healthy, so a service that is
@@ -91,7 +91,11 @@ public sealed class ServiceRoutes : IProxyConfigProvider, IDisposable
         {
             ClusterId = service,
             LoadBalancingPolicy = LoadBalancingPolicies.PowerOfTwoChoices,
-            Destinations = addresses.ToDictionary(a => a.ToString(), a => new DestinationConfig { Address = a.ToString() }),
+            Destinations = addresses.ToDictionary(a => a.ToString(), a => new DestinationConfig
+            {
+                Address = a.ToString(),
+                Metadata = WarmingUp.MetadataFor(options, service, a),
+            }),
             HealthCheck = new HealthCheckConfig
             {
                 AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
