@@ -140,7 +140,6 @@ internal static class FeedEndpoint
         if (wanted is { Count: > MaxTypes })
             return Problems.Validation("types", $"At most {MaxTypes} event types may be named; {wanted.Count} were.");
         var producer = tessera.Value.ServiceName;
-        var outbox = db.Set<OutboxMessage>().AsNoTracking();
 
         var skipping = false;
         while (true)
@@ -148,7 +147,7 @@ internal static class FeedEndpoint
             // Until rows of other types are seen, any commit wakes the poll (once) so that it can tell the subscriber
             // within a second that it may move past them; from then on only the types it asked for wake it.
             var next = skipping ? signal.Next(wanted) : signal.Committed.Next;
-            var page = await ReadPageAsync(outbox, from, take, wanted, cancellationToken);
+            var page = await ReadPageAsync(db, from, take, wanted, cancellationToken);
             var now = clock.GetUtcNow();
             if (page.Rows.Count > 0 || now >= deadline || page.Next - from >= take)
                 return TypedResults.Ok(new FeedPage(page.Rows.Select(r => ToEnvelope(r, producer)).ToList(), page.Next, page.Head));
@@ -181,16 +180,32 @@ internal static class FeedEndpoint
     /// before the rows. Every position up to a head that can be seen is committed (one writer per database, ADR 0002,
     /// and positions are given inside the write), so rows of other types up to it are passed over for good.
     /// </summary>
+    /// <remarks>
+    /// Every subscriber's every poll runs these, so they are compiled once (the LINQ pipeline — building the expression,
+    /// finding its cached plan — cost several times the SQL itself: about a sixth of a producer's CPU under load).
+    /// </remarks>
     internal static async Task<OutboxPage> ReadPageAsync(
-        IQueryable<OutboxMessage> outbox, long after, int take, IReadOnlyCollection<string>? types, CancellationToken cancellationToken)
+        ServiceDbContext db, long after, int take, IReadOnlyCollection<string>? types, CancellationToken cancellationToken)
     {
-        var head = await outbox.MaxAsync(m => (long?)m.Position, cancellationToken) ?? after;
-        var query = outbox.Where(m => m.Position > after && m.Position <= head);
-        if (types is { Count: > 0 })
-            query = query.Where(m => types.Contains(m.Type));
-        var rows = await query.OrderBy(m => m.Position).Take(take).ToListAsync(cancellationToken);
+        var head = await HeadQuery(db, cancellationToken) ?? after;
+        var rows = new List<OutboxMessage>(Math.Min(take, 64));
+        var query = types is { Count: > 0 } ? PageOfTypesQuery(db, after, head, types.ToArray(), take) : PageQuery(db, after, head, take);
+        await foreach (var row in query.WithCancellation(cancellationToken))
+            rows.Add(row);
         return new OutboxPage(rows, rows.Count == take ? rows[^1].Position : Math.Max(after, head), head);
     }
+
+    private static readonly Func<ServiceDbContext, CancellationToken, Task<long?>> HeadQuery =
+        EF.CompileAsyncQuery((ServiceDbContext db, CancellationToken _) => db.Set<OutboxMessage>().Max(m => (long?)m.Position));
+
+    private static readonly Func<ServiceDbContext, long, long, int, IAsyncEnumerable<OutboxMessage>> PageQuery =
+        EF.CompileAsyncQuery((ServiceDbContext db, long after, long head, int take) =>
+            db.Set<OutboxMessage>().AsNoTracking().Where(m => m.Position > after && m.Position <= head).OrderBy(m => m.Position).Take(take));
+
+    private static readonly Func<ServiceDbContext, long, long, string[], int, IAsyncEnumerable<OutboxMessage>> PageOfTypesQuery =
+        EF.CompileAsyncQuery((ServiceDbContext db, long after, long head, string[] types, int take) =>
+            db.Set<OutboxMessage>().AsNoTracking().Where(m => m.Position > after && m.Position <= head && types.Contains(m.Type))
+                .OrderBy(m => m.Position).Take(take));
 
     private static List<string>? ParseTypes(string? types) =>
         string.IsNullOrWhiteSpace(types)

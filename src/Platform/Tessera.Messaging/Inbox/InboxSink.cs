@@ -37,9 +37,7 @@ internal sealed class InboxSink<TContext>(
     public async Task<long> GetCheckpointAsync(string producer, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        return await db.Set<SubscriberCheckpoint>().Where(c => c.Producer == producer).Select(c => (long?)c.Position)
-            .FirstOrDefaultAsync(cancellationToken) ?? 0;
+        return await Queries.Checkpoint(scope.ServiceProvider.GetRequiredService<TContext>(), producer, cancellationToken) ?? 0;
     }
 
     public async Task<int> StageAsync(string producer, IReadOnlyList<EventEnvelope> messages, long? checkpoint, CancellationToken cancellationToken)
@@ -65,10 +63,10 @@ internal sealed class InboxSink<TContext>(
         })).ToList();
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var ids = rows.Select(r => r.Message.Id).ToList();
-        var known = ids.Count == 0
-            ? []
-            : (await db.Set<InboxMessage>().Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId).ToListAsync(cancellationToken)).ToHashSet();
+        var known = new HashSet<Guid>();
+        if (rows.Count > 0)
+            await foreach (var id in Queries.Known(db, rows.Select(r => r.Message.Id).ToArray()).WithCancellation(cancellationToken))
+                known.Add(id);
 
         var staged = new List<(EventEnvelope Message, InboxMessage Row)>(rows.Count);
         foreach (var (message, row) in rows)
@@ -81,7 +79,7 @@ internal sealed class InboxSink<TContext>(
 
         if (checkpoint is long position)
         {
-            var row = await db.Set<SubscriberCheckpoint>().FirstOrDefaultAsync(c => c.Producer == producer, cancellationToken);
+            var row = await Queries.CheckpointRow(db, producer, cancellationToken);
             if (row is null)
                 db.Set<SubscriberCheckpoint>().Add(new SubscriberCheckpoint { Producer = producer, Position = position, UpdatedAt = now });
             else if (position > row.Position)
@@ -107,10 +105,32 @@ internal sealed class InboxSink<TContext>(
     private static async Task<List<InboxItem>> ReadyAsync(TContext db, List<(EventEnvelope Message, InboxMessage Row)> staged, CancellationToken cancellationToken)
     {
         var first = staged[0].Row.Sequence;
-        var keys = staged.Select(s => s.Row.AggregateKey).Distinct().ToList();
-        var waiting = (await db.Set<InboxMessage>().AsNoTracking()
-            .Where(m => keys.Contains(m.AggregateKey) && m.Sequence < first && (m.Status == InboxStatus.Pending || m.Status == InboxStatus.Parked))
-            .Select(m => m.AggregateKey).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var waiting = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var key in Queries.Waiting(db, staged.Select(s => s.Row.AggregateKey).Distinct().ToArray(), first).WithCancellation(cancellationToken))
+            waiting.Add(key);
         return staged.Where(s => !waiting.Contains(s.Row.AggregateKey)).Select(s => new InboxItem(s.Row.Sequence, s.Row.Producer, s.Message)).ToList();
+    }
+
+    /// <summary>
+    /// Staging runs for every page every subscription receives, so its queries are compiled once per context type: the
+    /// LINQ pipeline around them cost more than their SQL.
+    /// </summary>
+    private static class Queries
+    {
+        public static readonly Func<TContext, string, CancellationToken, Task<long?>> Checkpoint =
+            EF.CompileAsyncQuery((TContext db, string producer, CancellationToken _) =>
+                db.Set<SubscriberCheckpoint>().Where(c => c.Producer == producer).Select(c => (long?)c.Position).FirstOrDefault());
+
+        public static readonly Func<TContext, string, CancellationToken, Task<SubscriberCheckpoint?>> CheckpointRow =
+            EF.CompileAsyncQuery((TContext db, string producer, CancellationToken _) =>
+                db.Set<SubscriberCheckpoint>().FirstOrDefault(c => c.Producer == producer));
+
+        public static readonly Func<TContext, Guid[], IAsyncEnumerable<Guid>> Known =
+            EF.CompileAsyncQuery((TContext db, Guid[] ids) => db.Set<InboxMessage>().Where(m => ids.Contains(m.MessageId)).Select(m => m.MessageId));
+
+        public static readonly Func<TContext, string[], long, IAsyncEnumerable<string>> Waiting =
+            EF.CompileAsyncQuery((TContext db, string[] keys, long first) => db.Set<InboxMessage>().AsNoTracking()
+                .Where(m => keys.Contains(m.AggregateKey) && m.Sequence < first && (m.Status == InboxStatus.Pending || m.Status == InboxStatus.Parked))
+                .Select(m => m.AggregateKey).Distinct());
     }
 }

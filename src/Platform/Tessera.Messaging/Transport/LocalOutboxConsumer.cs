@@ -62,7 +62,6 @@ internal sealed class LocalOutboxConsumer<TContext>(
     private async Task<OutboxPage> ReadAsync(long after, IReadOnlyCollection<string> types, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<TContext>().Set<OutboxMessage>().AsNoTracking();
-        return await FeedEndpoint.ReadPageAsync(outbox, after, PageSize, types, cancellationToken);
+        return await FeedEndpoint.ReadPageAsync(scope.ServiceProvider.GetRequiredService<TContext>(), after, PageSize, types, cancellationToken);
     }
 }
