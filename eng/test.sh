@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine with the .NET 10 SDK.
-# 1. Installs what the tests need from Debian when its command is missing: Chromium for the browser tests, and
-#    Node.js with npm, which the web front-end's build uses to install its client libraries from the npm registry.
+# 1. Installs what the tests need from Debian when its command is missing: Chromium for the browser tests, Node.js
+#    with npm, which the web front-end's build uses to install its client libraries from the npm registry, and the
+#    PostgreSQL and RabbitMQ servers that tests start throwaway instances of.
 # 2. Builds once in Release, runs the in-process suites in parallel, then the suites that start the whole ERP as
 #    processes (system and browser tests), one after the other, so that their timing is not skewed by other suites.
 set -euo pipefail
@@ -14,6 +15,8 @@ for command in "${!needed[@]}"; do
     # rabbitmq-server lives in /usr/sbin, which is not on a normal user's PATH.
     command -v "$command" >/dev/null 2>&1 || [[ -x "/usr/sbin/$command" ]] || missing+=("${needed[$command]}")
 done
+# PostgreSQL's server lives in /usr/lib/postgresql/<version>/bin; the tests start throwaway clusters from it.
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
     sudo=""
     [[ "$(id -u)" == 0 ]] || sudo="sudo"
@@ -24,6 +27,10 @@ fi
 dotnet build Tessera.slnx -c Release
 dotnet test Tessera.slnx -c Release --no-build --blame-hang-timeout 10m \
     --filter "FullyQualifiedName!~Tessera.System.Tests&FullyQualifiedName!~Tessera.Browser.Tests"
+# The suites whose services run on PostgreSQL already (docs/adr/0024), again on the scale profile: each factory gets a
+# database of its own on a throwaway PostgreSQL server that the test process starts on a free 127.0.0.1 port.
+TESSERA_TEST_PROFILE=scale dotnet test Tessera.slnx -c Release --no-build --blame-hang-timeout 10m \
+    --filter "FullyQualifiedName~Tessera.Catalog.Tests|FullyQualifiedName~Tessera.Inventory.Tests|FullyQualifiedName~Tessera.Messaging.Tests"
 dotnet test tests/Tessera.System.Tests -c Release --no-build --blame-hang-timeout 10m
 # What the route matrix covered (docs/security.md): one line per check, then anything exempt.
 cat tests/Tessera.System.Tests/bin/Release/net10.0/route-matrix.txt

@@ -17,7 +17,7 @@ namespace Tessera.Catalog.Tests;
 /// <summary>
 /// Expand/contract (docs/adr/0031): during a rolling upgrade version N and N+1 of a service run side by side on one
 /// database, and N+1 has already applied its migrations. N+1 here is this catalog plus what its next release brings —
-/// an expand-only migration (NextRelease/sqlite: a nullable column and a new table) and a feature that uses them.
+/// an expand-only migration (NextRelease/sqlite and NextRelease/postgres: a nullable column and a new table) and a feature that uses them.
 /// </summary>
 public sealed class ExpandContractTests
 {
@@ -41,7 +41,7 @@ public sealed class ExpandContractTests
         using var next = new NextCatalogFactory(n.DataDir);
         var versionNext = next.ClientFor(Tenant);
         (await versionNext.GetAsync("/health/self")).StatusCode.ShouldBe(HttpStatusCode.OK);
-        var applied = await next.QueryAsync(null, db => db.Database.SqlQuery<string>($"SELECT id AS Value FROM schema_migrations").ToListAsync());
+        var applied = await next.QueryAsync(null, db => db.Database.SqlQuery<string>($"SELECT id AS \"Value\" FROM schema_migrations").ToListAsync());
         applied.ShouldContain(NextCatalogFactory.Expand);
 
         // N+1's new feature works on a product N created, and N+1 serves the old API as well.
@@ -112,7 +112,7 @@ public sealed class ExpandContractTests
             if (HttpMethods.IsGet(context.Request.Method))
             {
                 var barcode = await db.Database
-                    .SqlQuery<string?>($"SELECT barcode AS Value FROM products WHERE tenant_id = {Tenant} AND sku = {sku}").SingleOrDefaultAsync();
+                    .SqlQuery<string?>($"SELECT barcode AS \"Value\" FROM products WHERE tenant_id = {Tenant} AND sku = {sku}").SingleOrDefaultAsync();
                 await context.Response.WriteAsync(barcode ?? "");
                 return;
             }

@@ -83,4 +83,47 @@ public sealed class ConcurrencyTests(InventoryFactory factory) : IClassFixture<I
         (await api.HistoryAsync(sku, warehouse)).Sum(m => m.Quantity).ShouldBe(0m);
         (await api.ConsistencyAsync()).Holds.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task Transfers_created_at_once_get_distinct_numbers_without_gaps()
+    {
+        var api = new LedgerApi(factory, LedgerApi.NewTenant("numbers"));
+        var (from, to) = (await api.WarehouseAsync(), await api.WarehouseAsync());
+        var sku = api.Sku();
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            api.Client.PostJsonAsync("/api/inventory/transfers", new { fromWarehouse = from, toWarehouse = to, lines = new[] { new { sku, quantity = 1m } } })));
+
+        var numbers = new List<string>();
+        foreach (var response in created)
+            numbers.Add((await response.ReadAsync<TransferDto>()).Number);
+        numbers.Order().ShouldBe(Enumerable.Range(1, 20).Select(n => $"TR-{n:000000}"));
+    }
+
+    [Fact]
+    public async Task A_count_started_while_stock_moves_expects_what_the_ledger_holds_at_its_freeze()
+    {
+        var api = new LedgerApi(factory, LedgerApi.NewTenant("count-race"));
+        var warehouse = await api.WarehouseAsync();
+        var sku = api.Sku();
+        await api.ReceiveAsync(warehouse, sku, 100, 10);
+
+        var moving = Enumerable.Range(0, 30).Select(i => i % 2 == 0
+            ? api.IssueAsync(warehouse, sku, 1)
+            : api.Client.PostJsonAsync("/api/inventory/receipts", new { warehouse, lines = new[] { new { sku, quantity = 2m, unitCost = 10m } } })).ToList();
+        var counts = Enumerable.Range(0, 5).Select(_ => api.Client.PostJsonAsync("/api/inventory/counts", new { warehouse, skus = new[] { sku } })).ToList();
+        await Task.WhenAll(moving.Concat(counts));
+
+        moving.ShouldAllBe(r => r.Result.StatusCode == HttpStatusCode.Created);
+        var history = (await api.HistoryAsync(sku, warehouse)).OrderBy(m => m.Id).ToList();
+        foreach (var response in await Task.WhenAll(counts))
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.Created);
+            var count = await response.ReadAsync<CountDto>();
+            var lines = await api.PageAsync<CountLineDto>($"/api/inventory/counts/{count.Id}/lines");
+            // What the count expects is the sum of the movements up to its freeze position: no posting was half seen.
+            var atFreeze = history.Where(m => m.Id <= count.FreezePosition).Sum(m => m.Quantity);
+            lines.Items.Single().Expected.ShouldBe(atFreeze);
+        }
+    }
 }

@@ -44,13 +44,7 @@ public sealed class EveryEventSubscriptionTests : IAsyncLifetime
 
         // A lost checkpoint: the consumer reads the whole feed again after a restart, and the inbox drops what it already has.
         await _consumer.DisposeAsync();
-        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data.Path, "consumer.db")};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var reset = connection.CreateCommand();
-            reset.CommandText = "UPDATE subscriber_checkpoints SET position = 0";
-            (await reset.ExecuteNonQueryAsync()).ShouldBe(1);
-        }
+        (await TestProfile.ExecuteAsync(_data.Path, "consumer", "UPDATE subscriber_checkpoints SET position = 0")).ShouldBe(1);
         _consumer = await TestNode.StartAsync("consumer", _data.Path, Ports.Free(),
             new Dictionary<string, string?> { ["Tessera:Services:producer"] = $"http://127.0.0.1:{_producerPort}" }, _faults, "producer", everyEvent: true);
         published.Add(await _producer.PublishAsync("t1", "agg-last", 99));

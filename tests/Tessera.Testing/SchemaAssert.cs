@@ -1,16 +1,20 @@
+using System.Data.Common;
 using Shouldly;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Tessera.Testing;
 
-/// <summary>The hand-written migrations create every table and column the EF model maps (they drift silently otherwise).</summary>
+/// <summary>
+/// The hand-written migrations create every table and column the EF model maps (they drift silently otherwise). On
+/// PostgreSQL, which unlike SQLite refuses a value of the wrong type, each column's type must also be the model's.
+/// </summary>
 public static class SchemaAssert
 {
     public static void MatchesModel(DbContext db)
     {
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection();
+        var sqlite = db.Database.IsSqlite();
         db.Database.OpenConnection();
         try
         {
@@ -20,16 +24,25 @@ public static class SchemaAssert
                 var table = entity.GetTableName();
                 if (table is null)
                     continue;
-                var columns = Columns(connection, table);
+                var columns = Columns(connection, table, sqlite);
                 if (columns.Count == 0)
                 {
                     problems.Add($"table {table} is missing");
                     continue;
                 }
                 var store = StoreObjectIdentifier.Table(table, entity.GetSchema());
-                var mapped = entity.GetProperties().Select(p => p.GetColumnName(store))
-                    .Concat(entity.GetComplexProperties().SelectMany(c => c.ComplexType.GetProperties().Select(p => p.GetColumnName(store))));
-                problems.AddRange(mapped.Where(c => c is not null && !columns.Contains(c)).Select(c => $"column {table}.{c} is missing"));
+                var mapped = entity.GetProperties()
+                    .Concat(entity.GetComplexProperties().SelectMany(c => c.ComplexType.GetProperties()))
+                    .Select(p => (Name: p.GetColumnName(store), Type: p.GetColumnType(store)));
+                foreach (var (name, type) in mapped)
+                {
+                    if (name is null)
+                        continue;
+                    if (!columns.TryGetValue(name, out var actual))
+                        problems.Add($"column {table}.{name} is missing");
+                    else if (!sqlite && BaseType(type) != actual)
+                        problems.Add($"column {table}.{name} is {actual}, the model maps {type}");
+                }
             }
             problems.ShouldBeEmpty();
         }
@@ -39,14 +52,19 @@ public static class SchemaAssert
         }
     }
 
-    private static HashSet<string> Columns(SqliteConnection connection, string table)
+    /// <summary>"numeric(18,2)" and "character varying(64)" are "numeric" and "character varying" in information_schema.</summary>
+    private static string BaseType(string type) => type.Split('(')[0].Trim().ToLowerInvariant();
+
+    private static Dictionary<string, string> Columns(DbConnection connection, string table, bool sqlite)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+        command.CommandText = sqlite
+            ? $"SELECT name, type FROM pragma_table_info('{table}')"
+            : $"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}'";
         using var reader = command.ExecuteReader();
-        var columns = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var columns = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         while (reader.Read())
-            columns.Add(reader.GetString(0));
+            columns[reader.GetString(0)] = reader.GetString(1).ToLowerInvariant();
         return columns;
     }
 }

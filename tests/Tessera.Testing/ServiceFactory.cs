@@ -60,6 +60,10 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
         // a service the test does not fake gets one that is refused, as in a system where that service is stopped.
         foreach (var service in ServiceCatalog.Names.Except(AbsentServices))
             builder.UseSetting($"Tessera:Services:{service}", $"http://127.0.0.1:{Ports.Free()}");
+        // The profile's database: a PostgreSQL database of its own in the scale profile, the same one for a second
+        // process on this folder.
+        foreach (var (key, value) in TestProfile.NodeDatabase(DataDir, typeof(TContext).Name))
+            builder.UseSetting(key, value);
         foreach (var (key, value) in Settings)
             builder.UseSetting(key, value);
     }

@@ -43,10 +43,8 @@ public sealed class RabbitMqTransportTests(RabbitMqBroker broker) : IAsyncLifeti
         // The second instance of the consumer service: the same name, so the same queue; a database of its own, so each
         // instance's effects show which one handled what.
         var second = await TestNode.StartAsync(TestCluster.ConsumerName, _cluster.DataDir, Ports.Free(),
-            new Dictionary<string, string?>(_transport.NodeSettings(_cluster, TestCluster.ConsumerName))
-            {
-                ["Tessera:Database:ConnectionString"] = $"Data Source={Path.Combine(_cluster.DataDir, "consumer-2.db")}",
-            }, _cluster.Faults, TestCluster.ProducerName);
+            _transport.NodeSettings(_cluster, TestCluster.ConsumerName).Concat(TestProfile.SeparateDatabase(_cluster.DataDir, "consumer-2"))
+                .ToDictionary(), _cluster.Faults, TestCluster.ProducerName);
         _extraNodes.Add(second);
         await ConnectedAsync(second);
 

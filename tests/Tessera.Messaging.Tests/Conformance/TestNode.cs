@@ -113,6 +113,7 @@ public sealed class TestNode : IAsyncDisposable
             ["Tessera:Messaging:LongPollWait"] = "00:00:02",
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        builder.Configuration.AddInMemoryCollection(TestProfile.NodeDatabase(dataDir, name));
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults(name);
         builder.AddServiceDatabase<TestDbContext>(m => m.Add("test", typeof(TestDbContext).Assembly));

@@ -1,7 +1,9 @@
+using Tessera.ServiceDefaults.Data;
+
 namespace Tessera.Messaging.Outbox;
 
 /// <summary>An event written in the same transaction as the change it reports; its position orders the feed.</summary>
-public sealed class OutboxMessage
+public sealed class OutboxMessage : ICommitOrdered
 {
     public long Position { get; set; }
     public Guid MessageId { get; set; }

@@ -28,6 +28,16 @@ public sealed class MigrationCatalog
         return this;
     }
 
+    /// <summary>
+    /// The scripts of the SQLite schema that <paramref name="provider"/> has no script of the same name for: a service whose
+    /// schema is not written for PostgreSQL yet must not start on it with half its tables.
+    /// </summary>
+    public IReadOnlyList<string> NotWrittenFor(string provider)
+    {
+        var written = Scripts(provider).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        return Scripts("sqlite").Select(s => s.Id).Where(id => !written.Contains(id)).ToList();
+    }
+
     public IReadOnlyList<MigrationScript> Scripts(string provider)
     {
         var scripts = new List<MigrationScript>();
@@ -65,12 +75,18 @@ public static class MigrationRunner
     public static async Task<IReadOnlyList<string>> ApplyAsync(DbContext db, MigrationCatalog catalog, CancellationToken cancellationToken)
     {
         var scripts = catalog.Scripts(ProviderFolder(db));
+        if (!db.Database.IsSqlite() && catalog.NotWrittenFor(ProviderFolder(db)) is { Count: > 0 } missing)
+            throw new InvalidOperationException(
+                $"This database's schema is not written for PostgreSQL yet ({string.Join(", ", missing)} has no PostgreSQL script): " +
+                "the service runs on SQLite only for now (docs/adr/0024).");
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             if (db.Database.IsSqlite())
                 await Execute(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
+            else
+                await LockPostgresAsync(connection, cancellationToken);
             await Execute(connection, null, HistoryTable, cancellationToken);
 
             var applied = await ReadApplied(connection, cancellationToken);
@@ -103,8 +119,31 @@ public static class MigrationRunner
         }
         finally
         {
+            if (!db.Database.IsSqlite() && connection.State == System.Data.ConnectionState.Open)
+                await Execute(connection, null, UnlockSql(connection), CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private static string LockKey(DbConnection connection)
+    {
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(connection.ConnectionString);
+        var name = $"tessera:migrations:{settings.Database}:{settings.SearchPath}".Replace("'", "", StringComparison.Ordinal);
+        return $"hashtextextended('{name}', 0)";
+    }
+
+    private static string UnlockSql(DbConnection connection) => $"SELECT pg_advisory_unlock({LockKey(connection)})";
+
+    /// <summary>
+    /// N instances starting together migrate once: each waits here for the session lock, and the ones after the first find
+    /// every script applied. A second database kept as a schema of the service's database gets its schema first.
+    /// </summary>
+    private static async Task LockPostgresAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await Execute(connection, null, $"SELECT pg_advisory_lock({LockKey(connection)})", cancellationToken);
+        var schema = new Npgsql.NpgsqlConnectionStringBuilder(connection.ConnectionString).SearchPath;
+        if (!string.IsNullOrWhiteSpace(schema) && !schema.Contains(',') && schema != "public")
+            await Execute(connection, null, $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "", StringComparison.Ordinal)}\"", cancellationToken);
     }
 
     /// <summary>Scripts of the catalog that are not applied yet; empty when the schema is current.</summary>
@@ -117,7 +156,7 @@ public static class MigrationRunner
             await using var exists = connection.CreateCommand();
             exists.CommandText = db.Database.IsSqlite()
                 ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-                : "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'";
+                : "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = current_schema()";
             var hasHistory = Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken)) > 0;
             var applied = hasHistory ? await ReadApplied(connection, cancellationToken) : [];
             return catalog.Scripts(ProviderFolder(db)).Where(s => !applied.ContainsKey(s.Id)).Select(s => s.Id).ToList();

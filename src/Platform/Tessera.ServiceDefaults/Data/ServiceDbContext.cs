@@ -50,12 +50,27 @@ public abstract partial class ServiceDbContext : DbContext
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         StampChanges();
+        var ordered = IsPostgres && ChangeTracker.Entries<ICommitOrdered>().Any(e => e.State == EntityState.Added);
         if (Database.CurrentTransaction is not null)
+        {
+            if (ordered)
+                await LockAsync(CommitOrderLock, cancellationToken);
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
 
         using var lease = await _gate.AcquireAsync(cancellationToken);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (!ordered)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // The lock must cover the insert and last until the commit, so the save gets a transaction of its own here.
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        await LockAsync(CommitOrderLock, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
     }
+
+    /// <summary>The advisory lock that keeps <see cref="ICommitOrdered"/> rows committing in key order on PostgreSQL.</summary>
+    private const string CommitOrderLock = "tessera:commit-ordered";
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: writes go through the write gate.");
@@ -67,6 +82,8 @@ public abstract partial class ServiceDbContext : DbContext
         modelBuilder.Entity<IdempotencyRecord>(IdempotencyRecord.Configure);
         ConfigureModel(modelBuilder);
         Naming.ApplySnakeCaseColumns(modelBuilder.Model);
+        if (IsPostgres)
+            KeepPlatformGuidsNative(modelBuilder);
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => e.ClrType is not null && !e.IsOwned()))
         {
@@ -79,12 +96,23 @@ public abstract partial class ServiceDbContext : DbContext
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        if (Database.IsSqlite())
-        {
-            // SQLite has no date type: store UTC ticks so that ordering and range filters run in SQL.
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
-        }
+        // SQLite has no date type: UTC ticks keep ordering and range filters in SQL. PostgreSQL stores the same ticks
+        // (bigint), so hand-written SQL binds a moment the same way on both and no offset other than UTC ever reaches
+        // the database (docs/adr/0024).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+
+    /// <summary>
+    /// The platform's tables (idempotency keys, outbox, inbox) are created by scripts shared by every service, so on
+    /// PostgreSQL their ids are uuid whatever a service's own conventions make of its Guids (finance keeps its own as text).
+    /// </summary>
+    private void KeepPlatformGuidsNative(ModelBuilder modelBuilder)
+    {
+        var serviceAssembly = GetType().Assembly;
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(e => e.ClrType.Assembly != serviceAssembly && e.ClrType.Namespace?.StartsWith("Tessera.", StringComparison.Ordinal) == true))
+            foreach (var property in entity.GetProperties().Where(p => p.ClrType == typeof(Guid) || p.ClrType == typeof(Guid?)))
+                property.SetValueConverter((ValueConverter?)null);
     }
 
     private LambdaExpression BuildTenantFilter(Type entityType)

@@ -60,6 +60,8 @@ public sealed class IdempotentRequests(TimeProvider clock, PersonalDataProtector
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         if (key is not null)
         {
+            // Two instances may take the same retried request at once: the second waits here for the first's answer.
+            await db.LockAsync($"idempotency:{db.CurrentTenantId}:{scope}:{key}", cancellationToken);
             var existing = await db.IdempotencyRecords.AsNoTracking()
                 .FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, cancellationToken);
             if (existing is not null)

@@ -112,7 +112,9 @@ public static class Counts
 
         return await idempotency.ExecuteAsync(db, "inventory.start-count", idempotencyKey, request, async ct =>
         {
-            // Inside the write transaction no movement can slip in between the position and the quantities read.
+            // Inside the write transaction no movement can slip in between the position and the quantities read: SQLite
+            // has one writer, and on PostgreSQL postings hold the warehouse shared until they commit (StockLedger).
+            await db.LockAsync(StockLedger.WarehouseLock(db.CurrentTenantId, warehouse), ct);
             var freeze = await db.Movements.MaxAsync(m => (long?)m.Id, ct) ?? 0;
             var expected = await BookAsync(db, warehouse, bin, skus is { Count: > 0 } ? skus : null, ct);
             if (expected.Count > MaxLines)

@@ -9,6 +9,8 @@ public static class DocumentNumbers
 {
     public static async Task<string> NextAsync(InventoryDbContext db, string kind, string prefix, CancellationToken cancellationToken)
     {
+        // Two documents of one kind numbered at once on PostgreSQL would read the same counter; the second waits here.
+        await db.LockAsync($"document-counter:{db.CurrentTenantId}:{kind}", cancellationToken);
         var counter = await db.Counters.FirstOrDefaultAsync(c => c.Kind == kind, cancellationToken);
         if (counter is null)
         {

@@ -42,8 +42,8 @@ public static class LedgerBackfill
                 var key = (reader.GetString(1), reader.GetString(2), reader.GetString(3));
                 if (key != current)
                     (current, quantity, value) = (key, 0, 0);
-                quantity += decimal.Parse(reader.GetString(4), CultureInfo.InvariantCulture);
-                value += decimal.Parse(reader.GetString(5), CultureInfo.InvariantCulture);
+                quantity += Decimal(reader, 4);
+                value += Decimal(reader, 5);
                 balances.Add((reader.GetInt64(0), quantity, value));
             }
         }
@@ -59,7 +59,9 @@ public static class LedgerBackfill
             write.Parameters.Add(v);
             foreach (var balance in balances)
             {
-                (id.Value, q.Value, v.Value) = (balance.Id, Text(balance.Quantity), Text(balance.Value));
+                id.Value = balance.Id;
+                q.Value = Stored(balance.Quantity, db.IsPostgres);
+                v.Value = Stored(balance.Value, db.IsPostgres);
                 written += await write.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -67,6 +69,12 @@ public static class LedgerBackfill
         logger.LogInformation("Wrote the running balances of {Count} movements recorded before the ledger kept them", written);
         return written;
     }
+
+    /// <summary>A decimal column: text in SQLite (as EF Core's provider stores it), numeric in PostgreSQL.</summary>
+    private static decimal Decimal(System.Data.Common.DbDataReader reader, int ordinal) =>
+        reader.GetFieldType(ordinal) == typeof(string) ? decimal.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture) : reader.GetDecimal(ordinal);
+
+    private static object Stored(decimal value, bool postgres) => postgres ? value : Text(value);
 
     /// <summary>Decimals as EF Core's SQLite provider stores them.</summary>
     private static string Text(decimal value) => value.ToString("0.0###########################", CultureInfo.InvariantCulture);

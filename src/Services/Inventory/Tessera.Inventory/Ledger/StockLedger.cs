@@ -3,6 +3,7 @@ using Tessera.Inventory.Contracts;
 using Tessera.Inventory.Data;
 using Tessera.Inventory.Domain;
 using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Data;
 
 namespace Tessera.Inventory.Ledger;
 
@@ -52,7 +53,15 @@ public sealed class StockLedger(InventoryDbContext db, IOutbox outbox, TimeProvi
         var allowNegative = (await SettingsAsync(cancellationToken)).NegativeStockAllowed;
 
         var skus = lines.Select(l => l.Sku).Distinct().ToList();
-        var rows = await db.Stock.AsNoTracking().Where(s => s.Warehouse == warehouse && skus.Contains(s.Sku)).ToDictionaryAsync(s => s.Sku, cancellationToken);
+        // On PostgreSQL, where postings of several requests, handlers and instances run at once, the posting holds what it
+        // read until it commits: a lock per (warehouse, SKU), which also covers a row not created yet, and the rows
+        // themselves, which a reservation's atomic update waits for. Writers then queue as behind SQLite's single writer
+        // instead of failing each other's conditional update. The warehouse is held shared, so that a count starting
+        // there sees no posting half done. On SQLite all of these are no-ops (docs/adr/0024).
+        await db.LockAllAsync(skus.Select(sku => $"stock:{db.CurrentTenantId}:{warehouse}:{sku}"), cancellationToken,
+            shared: [WarehouseLock(db.CurrentTenantId, warehouse)]);
+        var rows = await db.Stock.AsNoTracking().Where(s => s.Warehouse == warehouse && skus.Contains(s.Sku)).OrderBy(s => s.Sku).ForUpdate()
+            .ToDictionaryAsync(s => s.Sku, cancellationToken);
         var versions = rows.ToDictionary(r => r.Key, r => r.Value.Version);
         var binCodes = lines.Where(l => l.Bin is not null).Select(l => l.Bin!).Distinct().ToList();
         var bins = binCodes.Count == 0
@@ -139,6 +148,9 @@ public sealed class StockLedger(InventoryDbContext db, IOutbox outbox, TimeProvi
         db.InsertAddedInBulk();
         return new Posting(movements, []);
     }
+
+    /// <summary>The lock a posting holds shared on its warehouse and a stock count takes whole (PostgreSQL).</summary>
+    public static string WarehouseLock(string? tenant, string warehouse) => $"warehouse:{tenant}:{warehouse}";
 
     /// <summary>
     /// After a reservation changed a stock row's Reserved (an atomic update of its own): publishes StockBelowReorderPoint
