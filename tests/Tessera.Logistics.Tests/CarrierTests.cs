@@ -60,6 +60,23 @@ public sealed class CarrierTests(LogisticsFactory factory) : IClassFixture<Logis
     }
 
     [Fact]
+    public async Task Carriers_created_at_once_keep_codes_unique_and_one_default()
+    {
+        var logistics = new Logistics(factory);
+        object Carrier(string code) => new { code, name = code, trackingUrlTemplate = "https://x.example/{waybill}", serviceLevels = new[] { "standard" }, isDefault = true };
+
+        var sameCode = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => logistics.Admin.PostJsonAsync("/api/logistics/carriers", Carrier("VTP"))));
+        var eachDefault = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => logistics.Admin.PostJsonAsync("/api/logistics/carriers", Carrier($"C{i}"))));
+
+        sameCode.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        sameCode.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(9);
+        eachDefault.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created);
+        var carriers = await factory.QueryAsync(logistics.Tenant, db => db.Carriers.AsNoTracking().ToListAsync());
+        carriers.Count.ShouldBe(11);
+        carriers.Count(c => c.IsDefault).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task One_carrier_is_the_default_at_a_time_and_changes_keep_to_if_match()
     {
         var logistics = new Logistics(factory);

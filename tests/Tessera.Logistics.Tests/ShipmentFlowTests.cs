@@ -146,6 +146,26 @@ public sealed class ShipmentFlowTests(LogisticsFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task Shipments_dispatched_at_once_with_one_waybill_give_it_to_one_of_them()
+    {
+        var logistics = new Logistics(factory);
+        await logistics.CarrierAsync("GHN");
+        var shipments = new List<ShipmentSummaryDto>();
+        for (var i = 0; i < 8; i++)
+        {
+            var shipment = await logistics.ShipmentAsync();
+            (await logistics.ActAsync(shipment.Id, "pick")).EnsureSuccessStatusCode();
+            (await logistics.ActAsync(shipment.Id, "pack", Logistics.OnePackage)).EnsureSuccessStatusCode();
+            shipments.Add(shipment);
+        }
+
+        var dispatched = await Task.WhenAll(shipments.Select(s => logistics.ActAsync(s.Id, "dispatch", new { carrier = "GHN", waybillNumber = "WB-RACE" })));
+
+        dispatched.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        dispatched.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(7);
+    }
+
+    [Fact]
     public async Task Waybill_numbers_are_unique_per_carrier_and_generated_when_not_given()
     {
         var logistics = new Logistics(factory);

@@ -300,13 +300,7 @@ public sealed class OrderApiTests(OrdersFactory factory) : IClassFixture<OrdersF
 
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
-        var file = ((Microsoft.Data.Sqlite.SqliteConnection)Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetDbConnection(db.Database)).DataSource;
-        var bytes = string.Concat(new[] { file, file + "-wal" }.Where(File.Exists).Select(f =>
-        {
-            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
-            return reader.ReadToEnd();
-        }));
+        var bytes = await StoredText.ReadAsync(db);
         bytes.ShouldNotContain("Canary Tran");
         bytes.ShouldNotContain("0987654321");
         bytes.ShouldNotContain("zebra.canary");

@@ -49,6 +49,23 @@ public sealed class SupplierReturnTests(ProcurementFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task Returns_created_at_once_never_take_more_than_was_received_between_them()
+    {
+        var (_, receipt, sku) = await ReceivedAsync(quantity: 10m);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            CreateAsync(new { receiptId = receipt.Id, reason = "Recalled", lines = new[] { new { sku, quantity = 3m } } })));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(3, "three returns of 3 fit in the 10 received");
+        responses.Count(r => r.StatusCode == HttpStatusCode.BadRequest).ShouldBe(5);
+        (await _buyer.GetAsync<GoodsReceiptDto>($"/api/procurement/receipts/{receipt.Id}")).Lines[0].ReturnedQuantity.ShouldBe(9m);
+        var numbers = new List<string>();
+        foreach (var created in responses.Where(r => r.StatusCode == HttpStatusCode.Created))
+            numbers.Add((await created.ReadAsync<SupplierReturnDto>()).Number);
+        numbers.Distinct().Count().ShouldBe(3);
+    }
+
+    [Fact]
     public async Task A_return_cannot_take_more_than_was_received_and_not_yet_returned()
     {
         var (order, receipt, sku) = await ReceivedAsync(quantity: 10m);

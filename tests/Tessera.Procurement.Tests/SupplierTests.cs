@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Tessera.Procurement.Contracts;
@@ -49,13 +48,7 @@ public sealed class SupplierTests(ProcurementFactory factory) : IClassFixture<Pr
 
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ProcurementDbContext>();
-        var file = ((SqliteConnection)db.Database.GetDbConnection()).DataSource;
-        var bytes = string.Concat(new[] { file, file + "-wal" }.Where(File.Exists).Select(f =>
-        {
-            using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
-            return reader.ReadToEnd();
-        }));
+        var bytes = await StoredText.ReadAsync(db);
         bytes.Length.ShouldBeGreaterThan(0);
         bytes.ShouldContain(supplier.Code);
         bytes.ShouldNotContain("Canary Pham");

@@ -60,11 +60,13 @@ public class ServiceFactory<TProgram, TContext> : WebApplicationFactory<TProgram
         // a service the test does not fake gets one that is refused, as in a system where that service is stopped.
         foreach (var service in ServiceCatalog.Names.Except(AbsentServices))
             builder.UseSetting($"Tessera:Services:{service}", $"http://127.0.0.1:{Ports.Free()}");
-        // The profile's database: a PostgreSQL database of its own in the scale profile, the same one for a second
-        // process on this folder.
-        foreach (var (key, value) in TestProfile.NodeDatabase(DataDir, typeof(TContext).Name))
+        // The profile's database: a PostgreSQL database of its own in the scale profile, the same one for another
+        // process on the same data folder (a second instance, or the service started again on a folder it outlived).
+        var settings = Settings;
+        var dataDir = settings.TryGetValue("Tessera:DataDir", out var own) && own is not null ? own : DataDir;
+        foreach (var (key, value) in TestProfile.NodeDatabase(dataDir, typeof(TContext).Name))
             builder.UseSetting(key, value);
-        foreach (var (key, value) in Settings)
+        foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
     }
 

@@ -53,7 +53,10 @@ public static class ListProducts
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim();
-            query = query.Where(p => EF.Functions.Like(p.Sku, $"%{term}%") || EF.Functions.Like(p.Name, $"%{term}%"));
+            // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE ignores it for every letter.
+            query = db.IsPostgres
+                ? query.Where(p => EF.Functions.ILike(p.Sku, $"%{term}%") || EF.Functions.ILike(p.Name, $"%{term}%"))
+                : query.Where(p => EF.Functions.Like(p.Sku, $"%{term}%") || EF.Functions.Like(p.Name, $"%{term}%"));
         }
 
         var total = await query.CountAsync(cancellationToken);

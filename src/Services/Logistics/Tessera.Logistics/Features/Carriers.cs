@@ -8,6 +8,7 @@ using Tessera.Logistics.Contracts;
 using Tessera.Logistics.Data;
 using Tessera.Logistics.Domain;
 using Tessera.ServiceDefaults.Api;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Idempotency;
 using Tessera.ServiceDefaults.Json;
@@ -118,6 +119,7 @@ public static class Carriers
         var code = Carrier.NormalizeCode(request.Code);
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, TesseraJson.Options)));
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await LockCarriersAsync(db, cancellationToken);
         if (idempotencyKey is not null
             && await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Scope == CreateScope && r.Key == idempotencyKey, cancellationToken) is { } earlier)
         {
@@ -194,6 +196,7 @@ public static class Carriers
     {
         var normalized = Carrier.NormalizeCode(code);
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await LockCarriersAsync(db, cancellationToken);
         var carrier = await db.Carriers.FirstOrDefaultAsync(c => c.Code == normalized, cancellationToken);
         if (carrier is null)
             return Problems.NotFound("Carrier", normalized);
@@ -232,6 +235,13 @@ public static class Carriers
         ETags.Set(response, carrier.Version);
         return TypedResults.Ok(new CarrierSecretDto(ToDto(carrier), secret));
     }
+
+    /// <summary>
+    /// Creating and changing carriers check a code, an idempotency key and the one default before writing: on PostgreSQL
+    /// they take their turn per tenant, as SQLite's single writer makes them (docs/adr/0024).
+    /// </summary>
+    private static Task LockCarriersAsync(LogisticsDbContext db, CancellationToken cancellationToken) =>
+        db.LockAsync($"carriers:{db.CurrentTenantId}", cancellationToken);
 
     /// <summary>The previous default gives up its flag in its own statement first: the database allows one default per tenant.</summary>
     private static Task<int> ClearDefaultAsync(LogisticsDbContext db, CancellationToken cancellationToken) =>

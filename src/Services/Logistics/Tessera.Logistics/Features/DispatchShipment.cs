@@ -5,6 +5,7 @@ using Tessera.Logistics.Contracts;
 using Tessera.Logistics.Data;
 using Tessera.Logistics.Domain;
 using Tessera.Messaging.Outbox;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Validation;
@@ -68,6 +69,9 @@ public static class DispatchShipment
                 return ShipmentSteps.Decision.Refuse(Problems.Validation("carrier",
                     $"{carrier.Name} ({code}) does not offer the '{level}' service level this shipment needs; it offers {string.Join(", ", carrier.Levels)}."));
 
+            // Waybills are unique per carrier: dispatches with one carrier check and take theirs one at a time on
+            // PostgreSQL, as SQLite's single writer makes them (docs/adr/0024).
+            await db.LockAsync($"waybills:{db.CurrentTenantId}:{code}", cancellationToken);
             string waybill;
             if (requestedWaybill is not null)
             {

@@ -38,8 +38,14 @@ public static class Numbering
     {
         var tenant = db.CurrentTenantId ?? throw new InvalidOperationException("Document numbers are taken for a tenant.");
         // A second document of the same kind in one transaction finds the sequence the first one took (not yet saved).
-        var sequence = db.Set<NumberSequence>().Local.FirstOrDefault(s => s.Kind == kind && s.TenantId == tenant)
-                       ?? await db.Set<NumberSequence>().FirstOrDefaultAsync(s => s.Kind == kind, cancellationToken);
+        var sequence = db.Set<NumberSequence>().Local.FirstOrDefault(s => s.Kind == kind && s.TenantId == tenant);
+        if (sequence is null)
+        {
+            // Two documents numbered at once on PostgreSQL would read the same sequence (or both create it): the second
+            // waits here until the first commits (docs/adr/0024).
+            await db.LockAsync($"number:{tenant}:{kind}", cancellationToken);
+            sequence = await db.Set<NumberSequence>().FirstOrDefaultAsync(s => s.Kind == kind, cancellationToken);
+        }
         if (sequence is null)
         {
             sequence = new NumberSequence { TenantId = tenant, Kind = kind, Next = 1 };

@@ -77,6 +77,9 @@ public static class GoodsReceipts
         CancellationToken cancellationToken) =>
         idempotency.ExecuteAsync(db, "procurement.receive", idempotencyKey, new { id, request }, async ct =>
         {
+            // Receipts of one order wait for each other on PostgreSQL (SQLite has one writer anyway), so each checks the
+            // over-receipt allowance against what the ones before it received (docs/adr/0024).
+            await db.LockAsync($"purchase-order:{db.CurrentTenantId}:{id}", ct);
             var order = await PurchaseOrders.Load(db).FirstOrDefaultAsync(o => o.Id == id, ct);
             if (order is null)
                 return IdempotentOutcome.Refused(Problems.NotFound("Purchase order", id.ToString()));

@@ -8,6 +8,7 @@ using Tessera.Procurement.Contracts;
 using Tessera.Procurement.Data;
 using Tessera.Procurement.Domain;
 using Tessera.ServiceDefaults.Api;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Idempotency;
 using Tessera.ServiceDefaults.Security;
@@ -81,7 +82,9 @@ public static class SupplierReturns
             for (var i = 0; i < skus.Count; i++)
                 if (skus.IndexOf(skus[i]) < i)
                     errors[$"lines[{i}].sku"] = [$"{skus[i]} is already on line {skus.IndexOf(skus[i]) + 1}; a return has one line per SKU."];
-            var candidates = await scope.ReceiptLines.Where(l => skus.Contains(l.Sku)).ToListAsync(ct);
+            // The receipt lines stay locked until the return is saved (PostgreSQL; SQLite has one writer anyway): two
+            // returns at once cannot both take the same returnable quantity (docs/adr/0024).
+            var candidates = await scope.ReceiptLines.Where(l => skus.Contains(l.Sku)).OrderBy(l => l.ReceiptId).ThenBy(l => l.LineNo).ForUpdate().ToListAsync(ct);
             var receiptIds = candidates.Select(c => c.ReceiptId).Distinct().ToList();
             var receipts = await db.Receipts.AsNoTracking().Where(r => receiptIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
             var now = clock.GetUtcNow();
@@ -212,7 +215,8 @@ public static class SupplierReturns
         CancellationToken cancellationToken)
     {
         var receiptIds = r.Allocations.Select(a => a.ReceiptId).Distinct().ToList();
-        var lines = await db.ReceiptLines.Where(l => receiptIds.Contains(l.ReceiptId)).ToListAsync(cancellationToken);
+        var lines = await db.ReceiptLines.Where(l => receiptIds.Contains(l.ReceiptId)).OrderBy(l => l.ReceiptId).ThenBy(l => l.LineNo).ForUpdate()
+            .ToListAsync(cancellationToken);
         return lines.ToDictionary(l => (l.ReceiptId, l.LineNo));
     }
 

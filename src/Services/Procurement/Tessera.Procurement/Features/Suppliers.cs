@@ -154,7 +154,11 @@ public static class Suppliers
         {
             var term = search.Trim();
             var code = Supplier.NormalizeCode(term);
-            query = query.Where(s => s.Code.StartsWith(code) || EF.Functions.Like(s.Name, Like.Contains(term), Like.Escape));
+            var pattern = Like.Contains(term);
+            // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE ignores it for every letter.
+            query = db.IsPostgres
+                ? query.Where(s => s.Code.StartsWith(code) || EF.Functions.ILike(s.Name, pattern, Like.Escape))
+                : query.Where(s => s.Code.StartsWith(code) || EF.Functions.Like(s.Name, pattern, Like.Escape));
         }
         if (active is not null)
             query = query.Where(s => s.IsActive == active.Value);
