@@ -1,5 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Tessera.Finance.Data;
+using Tessera.Finance.Features;
 using Tessera.Finance.Contracts;
 using Tessera.Inventory.Contracts;
 using Tessera.Testing;
@@ -152,5 +155,32 @@ public sealed class PostingTests(FinanceFactory factory) : IClassFixture<Finance
         verification.FirstBroken.Reason.ShouldBe("its content (date, description, source, lines or amounts) is not what was hashed when it was posted");
         var consistency = await books.ConsistencyAsync();
         consistency.Checks.Single(c => c.Name == "I5").Detail.ShouldStartWith("entry #2: 2 line(s): debits 30, credits 300");
+    }
+
+    [Fact]
+    public async Task A_verification_checks_the_chain_up_to_the_head_it_read_while_entries_go_on_being_posted()
+    {
+        var books = new Bookkeeper(factory);
+        await books.ManualEntryAsync("2026-11-01", "Capital", ("112", 1000m, 0m), ("4111", 0m, 1000m));
+        await books.ManualEntryAsync("2026-11-02", "Rent", ("6427", 300m, 0m), ("112", 0m, 300m));
+
+        var verification = await factory.QueryAsync(books.Tenant, async db =>
+        {
+            // The head as the verification read it, and then postings that commit before it reads the journal.
+            var head = await db.Books.AsNoTracking().FirstAsync();
+            await books.ManualEntryAsync("2026-11-03", "Supplies", ("6423", 50m, 0m), ("112", 0m, 50m));
+            await books.ManualEntryAsync("2026-11-04", "Supplies", ("6423", 20m, 0m), ("112", 0m, 20m));
+            return await Audit.VerifyAsync(db, head, TimeProvider.System, CancellationToken.None);
+        });
+
+        (verification.Ok, verification.Entries, verification.FirstBroken).ShouldBe((true, 2L, null));
+        (await books.GetAsync<AuditVerificationDto>("/api/finance/audit/verify")).Entries.ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task The_schema_created_by_the_migrations_matches_the_model()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        SchemaAssert.MatchesModel(scope.ServiceProvider.GetRequiredService<FinanceDbContext>());
     }
 }

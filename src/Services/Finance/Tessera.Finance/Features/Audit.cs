@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Finance.Contracts;
@@ -28,16 +29,21 @@ public static class Audit
     {
         await Sql.OpenAsync(db, cancellationToken);
         var tenant = db.CurrentTenantId;
+        // Up to the head the caller read: it was committed with its last entry, so every entry up to it is there to check.
+        // Entries posted since are left for the next verification rather than taken for entries the head does not know.
         await using var entries = Sql.Command(db, """
             SELECT id, number, date, original_date, kind, description, source_type, source_id, rule, rule_version, reverses, posted_at, posted_by, previous_hash, hash
-            FROM journal_entries WHERE tenant_id = @t ORDER BY number
-            """, ("@t", tenant));
+            FROM journal_entries WHERE tenant_id = @t AND number <= @n ORDER BY number
+            """, ("@t", tenant), ("@n", ledger.EntryCount));
         // A second connection streams the lines alongside, in the same order: one pass over each table however long the journal.
-        await using var linesConnection = new Microsoft.Data.Sqlite.SqliteConnection(db.Database.GetConnectionString());
+        var connection = db.Database.GetDbConnection();
+        await using var linesConnection = DbProviderFactories.GetFactory(connection)!.CreateConnection()!;
+        linesConnection.ConnectionString = db.Database.GetConnectionString();
         await linesConnection.OpenAsync(cancellationToken);
         await using var lines = linesConnection.CreateCommand();
-        lines.CommandText = "SELECT number, line_no, account, debit, credit, warehouse, document, memo FROM journal_lines WHERE tenant_id = @t ORDER BY number, line_no";
-        lines.Parameters.AddWithValue("@t", tenant);
+        lines.CommandText = "SELECT number, line_no, account, debit, credit, warehouse, document, memo FROM journal_lines WHERE tenant_id = @t AND number <= @n ORDER BY number, line_no";
+        Sql.Add(lines, "@t", tenant);
+        Sql.Add(lines, "@n", ledger.EntryCount);
         await using var lineReader = await lines.ExecuteReaderAsync(cancellationToken);
         var hasLine = await lineReader.ReadAsync(cancellationToken);
 

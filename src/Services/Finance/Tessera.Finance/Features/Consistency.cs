@@ -98,12 +98,13 @@ public static class Consistency
     {
         var found = new Violations("I5", "Debits = credits in every entry");
         await Sql.OpenAsync(db, cancellationToken);
-        await using (var unbalanced = Sql.Command(db, """
-            SELECT e.number, ef_sum(l.debit), ef_sum(l.credit), e.total, count(l.line_no)
+        var (debit, credit) = (Sql.Sum(db, "l.debit"), Sql.Sum(db, "l.credit"));
+        await using (var unbalanced = Sql.Command(db, $"""
+            SELECT e.number, {debit}, {credit}, e.total, count(l.line_no)
             FROM journal_entries e LEFT JOIN journal_lines l ON l.entry_id = e.id
             WHERE e.tenant_id = @t
             GROUP BY e.id
-            HAVING count(l.line_no) < 2 OR ef_compare(ef_sum(l.debit), ef_sum(l.credit)) <> 0 OR ef_compare(ef_sum(l.debit), e.total) <> 0
+            HAVING count(l.line_no) < 2 OR {Sql.Differ(db, debit, credit)} OR {Sql.Differ(db, debit, "e.total")}
             ORDER BY e.number
             """, ("@t", db.CurrentTenantId)))
         await using (var reader = await unbalanced.ExecuteReaderAsync(cancellationToken))

@@ -25,8 +25,8 @@ public static class Balances
         CancellationToken cancellationToken)
     {
         await Sql.OpenAsync(db, cancellationToken);
-        var sql = "SELECT account, ef_sum(debit), ef_sum(credit) FROM account_days WHERE tenant_id = @t AND date <= @to" +
-                  (from is null ? "" : " AND date >= @from") + (withClosing ? "" : " AND closing = 0") + " GROUP BY account";
+        var sql = $"SELECT account, {Sql.Sum(db, "debit")}, {Sql.Sum(db, "credit")} FROM account_days WHERE tenant_id = @t AND date <= @to" +
+                  (from is null ? "" : " AND date >= @from") + (withClosing ? "" : $" AND closing = {Sql.False(db)}") + " GROUP BY account";
         await using var command = Sql.Command(db, sql, ("@t", db.CurrentTenantId), ("@to", to), ("@from", from));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var sums = new Dictionary<string, Movement>(StringComparer.Ordinal);

@@ -15,8 +15,9 @@ public enum LateEntries
 
 /// <summary>
 /// The one way an entry enters the journal. Hot path: it runs for every stock movement, delivery and payment, inside
-/// the caller's write transaction, and is plain SQL — read the chain head and the accounts it names, write the entry,
-/// its lines and the day totals of its accounts (the running balances the trial balance sums), and move the chain head.
+/// the caller's write transaction, and is plain SQL — read the chain head, with the tenant's books held (on PostgreSQL a
+/// lock, <see cref="LedgerBooks.HoldAsync"/>), and the accounts it names, write the entry, its lines and the day totals
+/// of its accounts (the running balances the trial balance sums), and move the chain head.
 /// The entry is checked first (it balances, its accounts exist and are active, its date is open); the number is the
 /// next of the tenant's, so numbers have no gaps, and the hash links it to the previous entry.
 /// </summary>
@@ -76,9 +77,10 @@ public sealed class JournalWriter(FinanceDbContext db, LedgerBooks books, Prepar
                 ("@w", line.Warehouse), ("@doc", line.Document), ("@m", line.Memo)).ExecuteNonQueryAsync(cancellationToken);
 
         foreach (var day in draft.Lines.GroupBy(l => l.Account, StringComparer.Ordinal))
-            await statements.Get("""
+            await statements.Get($"""
                 INSERT INTO account_days (tenant_id, account, date, closing, debit, credit) VALUES (@t, @a, @d, @c, @dr, @cr)
-                ON CONFLICT (tenant_id, account, date, closing) DO UPDATE SET debit = ef_add(debit, excluded.debit), credit = ef_add(credit, excluded.credit)
+                ON CONFLICT (tenant_id, account, date, closing) DO UPDATE SET debit = {Sql.Plus(db, "account_days.debit", "excluded.debit")},
+                    credit = {Sql.Plus(db, "account_days.credit", "excluded.credit")}
                 """,
                 ("@t", tenant), ("@a", day.Key), ("@d", date), ("@c", draft.Kind == EntryKinds.Closing), ("@dr", day.Sum(l => l.Debit)),
                 ("@cr", day.Sum(l => l.Credit))).ExecuteNonQueryAsync(cancellationToken);

@@ -55,19 +55,36 @@ public sealed class BooksCache
 /// </summary>
 public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksCache cache, PreparedStatements statements, TimeProvider clock)
 {
-    // The last snapshot this scope used. A scope holds the write gate while it posts, so no change of the books can come
-    // between two postings of one message; a scope may serve several tenants (the inbox), hence the tenant check.
+    // The last snapshot this scope used, while the transaction that read it holds the books: no change of them can come
+    // between two postings of one message. A scope may serve several tenants and transactions (the inbox), hence the checks.
     private BooksSnapshot? _last;
-    private string? _lastTenant;
+    private (string? Tenant, object? Transaction) _lastRead;
 
-    /// <summary>The tenant's books, created with the default chart when they do not exist yet. Call inside a write transaction.</summary>
+    /// <summary>
+    /// Holds the tenant's books until the write transaction ends. Every finance write of a tenant takes this before it
+    /// reads anything it will write: the chain head, the lock date and the chart that postings read and advance, the
+    /// documents and order lines they settle, a row that may not exist yet. On SQLite the write gate already lets one
+    /// writer in at a time, and this does nothing; on PostgreSQL, where requests, inbox handlers and instances write at
+    /// once, it is an advisory lock per tenant, so a tenant's writes queue as they did behind the gate while other
+    /// tenants' go on (docs/adr/0024). It comes before every row lock the write takes (only an Idempotency-Key's lock
+    /// comes earlier), so two finance writes never wait for each other the other way round. Taking it again in the same
+    /// transaction costs a round trip and nothing else; it is taken again every time because an inbox message that fails
+    /// is rolled back to its savepoint, and gives back the locks it took.
+    /// </summary>
+    public Task HoldAsync(CancellationToken cancellationToken) =>
+        db.LockAsync(BooksLock(db.CurrentTenantId ?? throw new InvalidOperationException("Books are held for a tenant.")), cancellationToken);
+
+    public static string BooksLock(string tenant) => $"finance-books:{tenant}";
+
+    /// <summary>The tenant's books, held, and created with the default chart when they do not exist yet. Call inside a write transaction.</summary>
     public async Task<Books> OpenAsync(CancellationToken cancellationToken)
     {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("Books are opened inside a write transaction.");
+        await HoldAsync(cancellationToken);
         var books = await db.Books.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
         if (books is not null)
             return books;
-        if (db.Database.CurrentTransaction is null)
-            throw new InvalidOperationException("Books are opened inside a write transaction.");
         books = new Books { CreatedAt = clock.GetUtcNow(), UpdatedAt = clock.GetUtcNow() };
         db.Books.Add(books);
         Seed(charts.Get(books.Chart), "system");
@@ -90,9 +107,10 @@ public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksC
         return books;
     }
 
-    /// <summary>The head of the chain (one indexed read), opening the books first if they do not exist yet. Inside a write transaction.</summary>
+    /// <summary>The head of the chain (one indexed read), with the books held and opened first if they do not exist yet. Inside a write transaction.</summary>
     public async Task<LedgerHead> HeadAsync(CancellationToken cancellationToken)
     {
+        await HoldAsync(cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             var head = statements.Get("SELECT entry_count, last_hash, lock_date, generation FROM ledgers WHERE tenant_id = @t", ("@t", db.CurrentTenantId));
@@ -107,7 +125,8 @@ public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksC
 
     /// <summary>The books as postings use them, now (reads the head for the generation). Inside a write transaction.</summary>
     public async Task<BooksSnapshot> SnapshotAsync(CancellationToken cancellationToken) =>
-        _last is { } last && _lastTenant == db.CurrentTenantId ? last : await SnapshotAsync(await HeadAsync(cancellationToken), cancellationToken);
+        _last is { } last && _lastRead == (db.CurrentTenantId, db.Database.CurrentTransaction) ? last
+            : await SnapshotAsync(await HeadAsync(cancellationToken), cancellationToken);
 
     /// <summary>The books as postings use them, from the cache while their generation holds.</summary>
     public async Task<BooksSnapshot> SnapshotAsync(LedgerHead head, CancellationToken cancellationToken)
@@ -129,7 +148,7 @@ public sealed class LedgerBooks(FinanceDbContext db, ChartCatalog charts, BooksC
 
     private BooksSnapshot Remember(string tenant, BooksSnapshot snapshot)
     {
-        (_last, _lastTenant) = (snapshot, tenant);
+        (_last, _lastRead) = (snapshot, (tenant, db.Database.CurrentTransaction));
         return snapshot;
     }
 

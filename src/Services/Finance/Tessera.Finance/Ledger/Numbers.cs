@@ -5,7 +5,9 @@ namespace Tessera.Finance.Ledger;
 
 /// <summary>
 /// Document numbers per tenant and series (INV-0000001…), taken inside the write transaction that issues the
-/// document: if it rolls back, so does the number, so a series has no gaps.
+/// document: if it rolls back, so does the number, so a series has no gaps. The upsert locks the series' row until the
+/// transaction ends, so on PostgreSQL a second document of the series waits for the first to commit or roll back
+/// (and finance's writes hold the tenant's books before they get here anyway).
 /// </summary>
 public static class Numbers
 {
@@ -15,7 +17,7 @@ public static class Numbers
             throw new InvalidOperationException("Document numbers are taken inside the write transaction that issues the document.");
         await using var next = Sql.Command(db, """
             INSERT INTO number_series (tenant_id, series, next) VALUES (@t, @s, 2)
-            ON CONFLICT (tenant_id, series) DO UPDATE SET next = next + 1
+            ON CONFLICT (tenant_id, series) DO UPDATE SET next = number_series.next + 1
             RETURNING next - 1
             """, ("@t", db.CurrentTenantId ?? throw new InvalidOperationException("Document numbers are taken for a tenant.")), ("@s", series));
         var sequence = Convert.ToInt64(await next.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);

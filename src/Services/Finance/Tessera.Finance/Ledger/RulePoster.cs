@@ -35,9 +35,10 @@ public sealed class RulePoster(FinanceDbContext db, LedgerBooks books, JournalWr
     /// <returns>The entry, or null when this source document was posted by this rule before.</returns>
     public async Task<PostedEntry?> PostAsync(PostingRequest request, string postedBy, CancellationToken cancellationToken)
     {
+        // The books first: the same event handled twice at once finds, behind the first one's lock, its entry posted.
+        var head = await books.HeadAsync(cancellationToken);
         if (await journal.PostedAsync(request.SourceType, request.SourceId, request.Event, cancellationToken))
             return null;
-        var head = await books.HeadAsync(cancellationToken);
         var draft = await DraftAsync(request, head, cancellationToken);
         return draft is null ? null : await journal.PostAsync(draft, postedBy, LateEntries.PostOnNextOpenDate, cancellationToken, head);
     }

@@ -29,9 +29,9 @@ public sealed class Settlement(FinanceDbContext db, LedgerBooks books, RulePoste
     public async Task SettleOrderAsync(Guid orderId, string actor, CancellationToken cancellationToken)
     {
         var waiting = new List<Guid>();
-        await using (var find = Sql.Command(db, """
+        await using (var find = Sql.Command(db, $"""
             SELECT shipment_id FROM shipments
-            WHERE tenant_id = @t AND order_id = @o AND delivered_at IS NOT NULL AND (invoice_id IS NULL OR cogs_posted = 0)
+            WHERE tenant_id = @t AND order_id = @o AND delivered_at IS NOT NULL AND (invoice_id IS NULL OR cogs_posted = {Sql.False(db)})
             ORDER BY delivered_at
             """, ("@t", db.CurrentTenantId), ("@o", orderId)))
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken))

@@ -26,7 +26,7 @@ public static class SubLedgers
             throw new ArgumentException("The dimension is document or warehouse.", nameof(dimension));
         await Sql.OpenAsync(db, cancellationToken);
         await using var command = Sql.Command(db,
-            $"SELECT coalesce({dimension}, ''), ef_sum(debit), ef_sum(credit) FROM journal_lines " +
+            $"SELECT coalesce({dimension}, ''), {Sql.Sum(db, "debit")}, {Sql.Sum(db, "credit")} FROM journal_lines " +
             $"WHERE tenant_id = @t AND account IN ({string.Join(", ", accounts.Select((_, i) => $"@a{i}"))})" + (asOf is null ? "" : " AND date <= @asOf") +
             $" GROUP BY {dimension}", ("@t", db.CurrentTenantId), ("@asOf", asOf));
         for (var i = 0; i < accounts.Count; i++)

@@ -12,11 +12,13 @@ namespace Tessera.Finance.Messaging;
 /// themselves are posted from inventory's StockReceived (the value inventory booked); here only quantities are kept.
 /// A bill held because its goods had not arrived is matched again when they do.
 /// </summary>
-public sealed class FollowPurchases(FinanceDbContext db, BillApproval bills)
+public sealed class FollowPurchases(FinanceDbContext db, LedgerBooks books, BillApproval bills)
     : IEventHandler<PurchaseOrderApproved>, IEventHandler<GoodsReceived>
 {
     public async Task HandleAsync(PurchaseOrderApproved message, MessageContext context, CancellationToken cancellationToken)
     {
+        // Held before the reads: a bill entered at the same time is matched against the order before or after, not between.
+        await books.HoldAsync(cancellationToken);
         if (await db.PurchaseOrders.AnyAsync(p => p.PurchaseOrderId == message.PurchaseOrderId, cancellationToken))
             return;
         db.PurchaseOrders.Add(new PurchaseOrderRecord
@@ -39,6 +41,7 @@ public sealed class FollowPurchases(FinanceDbContext db, BillApproval bills)
 
     public async Task HandleAsync(GoodsReceived message, MessageContext context, CancellationToken cancellationToken)
     {
+        await books.HoldAsync(cancellationToken);
         if (await db.ReceivedGoods.AnyAsync(r => r.ReceiptId == message.ReceiptId, cancellationToken))
             return;
         // Procurement publishes a purchase order's approval before any receipt on it (one aggregate, in order).

@@ -15,7 +15,7 @@ namespace Tessera.Finance.Messaging;
 /// so that deliveries can be invoiced from the order's own arithmetic. Orders whose events carry no prices (published
 /// by an orders service older than finance) cannot be invoiced and say so on the shipments report.
 /// </summary>
-public sealed class RememberOrderPrices(FinanceDbContext db, Settlement settlement, TimeProvider clock)
+public sealed class RememberOrderPrices(FinanceDbContext db, LedgerBooks books, Settlement settlement, TimeProvider clock)
     : IEventHandler<OrderPlaced>, IEventHandler<OrderLinesChanged>
 {
     public Task HandleAsync(OrderPlaced message, MessageContext context, CancellationToken cancellationToken) =>
@@ -28,6 +28,8 @@ public sealed class RememberOrderPrices(FinanceDbContext db, Settlement settleme
     {
         if (pricing is null)
             return;
+        // Held before the read: a delivery being invoiced from these lines at the same time runs before or after, not between.
+        await books.HoldAsync(cancellationToken);
         var order = await db.OrderPrices.Include(o => o.Lines).FirstOrDefaultAsync(o => o.OrderId == orderId, cancellationToken);
         if (order is null)
         {
@@ -55,11 +57,13 @@ public sealed class RememberOrderPrices(FinanceDbContext db, Settlement settleme
 /// A delivered shipment: its cost goes to COGS and the customer is invoiced for what it carried; a customer return is
 /// credited at what it was invoiced at. Both wait, inside <see cref="Settlement"/>, for whatever has not arrived yet.
 /// </summary>
-public sealed class FollowDeliveries(FinanceDbContext db, Settlement settlement, TimeProvider clock)
+public sealed class FollowDeliveries(FinanceDbContext db, LedgerBooks books, Settlement settlement, TimeProvider clock)
     : IEventHandler<ShipmentDelivered>, IEventHandler<ReturnReceived>
 {
     public async Task HandleAsync(ShipmentDelivered message, MessageContext context, CancellationToken cancellationToken)
     {
+        // The books before the shipment's row, in the order the shipment's cost (StockIssued) takes them.
+        await books.HoldAsync(cancellationToken);
         await Shipments.DeliveredAsync(db, message.ShipmentId, message.OrderId, message.Warehouse, message.DeliveredAt,
             JsonSerializer.Serialize(message.Lines.Select(l => new ReturnedGoods(l.Sku, l.Quantity, "delivered")), TesseraJson.Options), clock.GetUtcNow(),
             cancellationToken);
@@ -68,6 +72,7 @@ public sealed class FollowDeliveries(FinanceDbContext db, Settlement settlement,
 
     public async Task HandleAsync(ReturnReceived message, MessageContext context, CancellationToken cancellationToken)
     {
+        await books.HoldAsync(cancellationToken);
         if (await db.CustomerReturns.AnyAsync(r => r.ReturnId == message.ReturnId, cancellationToken))
             return;
         db.CustomerReturns.Add(new CustomerReturnRecord

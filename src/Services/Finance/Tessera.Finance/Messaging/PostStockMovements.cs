@@ -47,6 +47,7 @@ public sealed class PostStockMovements(FinanceDbContext db, RulePoster rules, Se
         if (posting != PostingEvents.ShipmentDispatched || message.OrderId is not { } orderId || !Guid.TryParse(message.SourceId, out var shipmentId))
             return;
 
+        // The posting above holds the books: the shipment's row is locked after them, in the order a delivery takes them.
         if (await Shipments.IssuedAsync(db, shipmentId, orderId, message.Warehouse, value, message.OccurredAt, clock.GetUtcNow(), cancellationToken))
             await settlement.SettleShipmentAsync(shipmentId, context.Producer, cancellationToken);
     }
@@ -104,28 +105,29 @@ public sealed class PostStockMovements(FinanceDbContext db, RulePoster rules, Se
 /// </summary>
 public static class Shipments
 {
-    private const string Insert = """
+    private static string Insert(FinanceDbContext db) => $"""
         INSERT INTO shipments (shipment_id, tenant_id, order_id, warehouse, issued_value, issued_at, delivered_at, delivered_lines, cogs_posted, invoice_id,
             returned_value, updated_at)
-        VALUES (@id, @t, @o, @w, @issued, @issuedAt, @delivered, @lines, 0, NULL, @returned, @now)
+        VALUES (@id, @t, @o, @w, @issued, @issuedAt, @delivered, @lines, {Sql.False(db)}, NULL, @returned, @now)
         """;
 
     /// <returns>Whether the shipment is delivered and waits for this cost to be posted.</returns>
     public static async Task<bool> IssuedAsync(FinanceDbContext db, Guid shipment, Guid order, string warehouse, decimal value, DateTimeOffset at,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var upsert = Command(db, Insert + """
+        await using var upsert = Command(db, Insert(db) + $"""
              ON CONFLICT (shipment_id) DO UPDATE SET issued_value = coalesce(shipments.issued_value, excluded.issued_value),
                 issued_at = coalesce(shipments.issued_at, excluded.issued_at), updated_at = excluded.updated_at
-            RETURNING delivered_at IS NOT NULL AND cogs_posted = 0
+            RETURNING delivered_at IS NOT NULL AND cogs_posted = {Sql.False(db)}
             """, shipment, order, warehouse, now, issued: value, issuedAt: at);
-        return Convert.ToInt64(await upsert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) != 0;
+        // SQLite answers the condition as 0 or 1, PostgreSQL as a boolean.
+        return Convert.ToBoolean(await upsert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static async Task DeliveredAsync(FinanceDbContext db, Guid shipment, Guid order, string warehouse, DateTimeOffset at, string lines,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var upsert = Command(db, Insert + """
+        await using var upsert = Command(db, Insert(db) + """
              ON CONFLICT (shipment_id) DO UPDATE SET delivered_at = coalesce(shipments.delivered_at, excluded.delivered_at),
                 delivered_lines = coalesce(shipments.delivered_lines, excluded.delivered_lines), updated_at = excluded.updated_at
             """, shipment, order, warehouse, now, delivered: at, lines: lines);
@@ -135,8 +137,8 @@ public static class Shipments
     public static async Task ReturnedAsync(FinanceDbContext db, Guid shipment, Guid order, string warehouse, decimal value, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        await using var upsert = Command(db, Insert + """
-             ON CONFLICT (shipment_id) DO UPDATE SET returned_value = ef_add(coalesce(shipments.returned_value, '0'), excluded.returned_value),
+        await using var upsert = Command(db, Insert(db) + $"""
+             ON CONFLICT (shipment_id) DO UPDATE SET returned_value = {Sql.Plus(db, "coalesce(shipments.returned_value, '0')", "excluded.returned_value")},
                 updated_at = excluded.updated_at
             """, shipment, order, warehouse, now, returned: value);
         await upsert.ExecuteNonQueryAsync(cancellationToken);
@@ -160,7 +162,7 @@ public static class Shipments
             IssuedValue = reader.IsDBNull(2) ? null : Sql.ReadDecimal(reader, 2),
             DeliveredAt = reader.IsDBNull(3) ? null : new DateTimeOffset(reader.GetInt64(3), TimeSpan.Zero),
             DeliveredLines = Sql.ReadString(reader, 4),
-            CogsPosted = reader.GetInt64(5) != 0,
+            CogsPosted = Sql.ReadFlag(reader, 5),
             InvoiceId = reader.IsDBNull(6) ? null : Guid.Parse(reader.GetString(6)),
         };
     }
