@@ -159,6 +159,22 @@ public sealed class OrderApiTests(OrdersFactory factory) : IClassFixture<OrdersF
             await (await tenant.PostJsonAsync("/api/orders", OrderBody(sku))).ReadAsync<OrderCreatedDto>()));
 
         created.Select(c => c.Number).Order().ShouldBe(Enumerable.Range(1, 40).Select(i => (long)i));
+        // All 40 have the same phone and e-mail: one customer was made for them, not one per writer that looked at once.
+        var customers = await factory.QueryAsync("numbering", db => db.Customers.AsNoTracking().Select(c => c.Number).ToListAsync());
+        customers.ShouldBe([1L]);
+    }
+
+    [Fact]
+    public async Task Placements_with_one_external_reference_at_once_make_one_order()
+    {
+        var sku = Product();
+        var reference = "LAZADA-" + Guid.NewGuid().ToString("N")[..6];
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            _sales.PostJsonAsync("/api/orders", OrderBody(sku, externalRef: reference, channel: "marketplace:lazada"))));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        responses.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(9);
     }
 
     [Fact]

@@ -24,3 +24,13 @@ public class OrdersFactory : ServiceFactory<Program, OrdersDbContext>
         builder.ConfigureServices(services => services.AddHttpClient<CatalogProducts>().ConfigurePrimaryHttpMessageHandler(() => Catalog.Handler));
     }
 }
+
+/// <summary>Orders on a SQLite file whatever the test profile: for tests about SQLite itself (its query plans).</summary>
+public sealed class SqliteOrdersFactory : OrdersFactory
+{
+    protected override IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>
+    {
+        ["Tessera:Database:Provider"] = "sqlite",
+        ["Tessera:Database:ConnectionString"] = "",
+    };
+}

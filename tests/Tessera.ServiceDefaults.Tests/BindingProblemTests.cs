@@ -41,6 +41,20 @@ public sealed class BindingProblemTests(ProbeHost host) : IClassFixture<ProbeHos
         problem.GetProperty("errors").GetProperty(field)[0].GetString()!;
 
     [Fact]
+    public async Task A_change_that_lost_a_race_is_412_when_it_named_its_version_and_409_otherwise()
+    {
+        var named = new HttpRequestMessage(HttpMethod.Put, "/api/probe/raced");
+        named.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"3\""));
+
+        var (withVersion, problem) = await ReadAsync(await host.Client.SendAsync(named));
+        var (without, _) = await ReadAsync(await host.Client.PutAsync("/api/probe/raced", null));
+
+        withVersion.ShouldBe(HttpStatusCode.PreconditionFailed);
+        problem.GetProperty("title").GetString().ShouldBe("The record was changed by someone else");
+        without.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task A_valid_body_binds()
     {
         var (status, _) = await PostAsync(Valid);

@@ -57,6 +57,9 @@ public sealed class ProbeHost : IAsyncLifetime
         _app.MapPost("/api/probe/first", (FirstFeature.Request request) => Results.Ok(request)).RequireRoles(Roles.Purchasing);
         _app.MapPost("/api/probe/second", (SecondFeature.Request request) => Results.Ok(request)).RequireRoles(Roles.Sales, Roles.Warehouse);
         _app.MapGet("/api/probe/anyone", () => Results.Ok());
+        // What a save reports when another writer changed the row first (on PostgreSQL two requests can pass the same
+        // version check at once).
+        _app.MapPut("/api/probe/raced", IResult () => throw new Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException("changed")).AllowAnonymous();
         await _app.StartAsync();
         Client = _app.GetTestClient();
     }

@@ -54,14 +54,15 @@ public abstract class LocalServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Lets the system user pass through the folders above <paramref name="path"/> (search permission only: it can list
-    /// and read nothing in them), which an owner-only data folder would otherwise deny it.
+    /// Lets the system user pass through <paramref name="path"/> and the folders above it (search permission only: it can
+    /// list and read nothing in them), which an owner-only folder would otherwise deny it. The server's folder itself is
+    /// owner-only when a service in this process set its umask (077) before the folder was made.
     /// </summary>
     protected static void AllowTraversal(string path)
     {
         if (!RunningAsRoot)
             return;
-        for (var folder = Path.GetDirectoryName(path); !string.IsNullOrEmpty(folder) && folder != "/"; folder = Path.GetDirectoryName(folder))
+        for (var folder = path; !string.IsNullOrEmpty(folder) && folder != "/"; folder = Path.GetDirectoryName(folder))
         {
             var mode = File.GetUnixFileMode(folder);
             if ((mode & UnixFileMode.OtherExecute) == 0)

@@ -86,6 +86,10 @@ internal sealed class InboxHandler<TContext>(
                 db.ChangeTracker.Clear();
                 current.Current = null;
             }
+            // On PostgreSQL a message that published holds the outbox's commit-order lock until the group commits: the
+            // group ends with it, so that no later message waits for a lock held by a writer that waits for this one.
+            if (db.HoldsCommitOrderLock)
+                break;
         }
 
         tenant.Switch(null);

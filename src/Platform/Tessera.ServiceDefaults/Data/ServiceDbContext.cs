@@ -37,6 +37,7 @@ public abstract partial class ServiceDbContext : DbContext
         var lease = await _gate.AcquireAsync(cancellationToken);
         try
         {
+            HoldsCommitOrderLock = false;
             var transaction = await Database.BeginTransactionAsync(cancellationToken);
             return new WriteTransaction(transaction, lease);
         }
@@ -54,7 +55,10 @@ public abstract partial class ServiceDbContext : DbContext
         if (Database.CurrentTransaction is not null)
         {
             if (ordered)
+            {
                 await LockAsync(CommitOrderLock, cancellationToken);
+                HoldsCommitOrderLock = true;
+            }
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
@@ -71,6 +75,13 @@ public abstract partial class ServiceDbContext : DbContext
 
     /// <summary>The advisory lock that keeps <see cref="ICommitOrdered"/> rows committing in key order on PostgreSQL.</summary>
     private const string CommitOrderLock = "tessera:commit-ordered";
+
+    /// <summary>
+    /// The open write transaction holds the commit-order lock (PostgreSQL): it should commit without waiting for any
+    /// other lock first. Every writer that publishes waits for this one, so a transaction that holds it and then waits
+    /// for a lock such a writer holds is a deadlock (an inbox group ends here, ADR 0024).
+    /// </summary>
+    public bool HoldsCommitOrderLock { get; private set; }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync: writes go through the write gate.");

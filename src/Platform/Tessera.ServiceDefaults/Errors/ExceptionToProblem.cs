@@ -37,6 +37,11 @@ internal sealed class ExceptionToProblem(IProblemDetailsService problems, ILogge
             OverflowException =>
                 (StatusCodes.Status422UnprocessableEntity, "A computed amount is too large",
                     "Quantities and prices this large multiply or add up to more than can be recorded. Use smaller values."),
+            // The request named the version it changes (If-Match) and another change of that version was saved first:
+            // what a check of the version would have answered had the other change committed a moment earlier.
+            DbUpdateConcurrencyException when httpContext.Request.Headers.IfMatch.Count > 0 =>
+                (StatusCodes.Status412PreconditionFailed, "The record was changed by someone else",
+                    "Another change was saved first, so the version in If-Match is no longer the current one. Reload the record and apply your change again."),
             DbUpdateConcurrencyException =>
                 (StatusCodes.Status409Conflict, "The record was changed by someone else",
                     "Another change was saved first. Reload the record and apply your change again."),

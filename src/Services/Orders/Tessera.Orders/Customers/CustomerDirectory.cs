@@ -3,6 +3,7 @@ using Tessera.Orders.Archive;
 using Tessera.Orders.Contracts;
 using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.Orders.Customers;
@@ -33,6 +34,14 @@ public sealed class CustomerDirectory(OrdersDbContext db, OrdersArchiveDbContext
         if (open.Count == 0)
             return;
 
+        // Two placements with the same phone, e-mail or reference at once must find one customer, not make two: on
+        // PostgreSQL the second waits here until the first has committed the customer it made (docs/adr/0024).
+        await db.LockAllAsync(open.SelectMany(x => new[]
+        {
+            x.Order.Customer.Reference is { } r ? $"customer-contact:{tenant.TenantId}:reference:{r}" : null,
+            x.Order.Customer.PhoneIndex is { } p ? $"customer-contact:{tenant.TenantId}:phone:{p}" : null,
+            x.Order.Customer.EmailIndex is { } e ? $"customer-contact:{tenant.TenantId}:email:{e}" : null,
+        }).OfType<string>(), cancellationToken);
         var references = await LookupAsync(open.Select(x => x.Order.Customer.Reference), c => c.Reference, cancellationToken);
         var phones = await LookupAsync(open.Select(x => x.Order.Customer.PhoneIndex), c => c.PhoneIndex, cancellationToken);
         var emails = await LookupAsync(open.Select(x => x.Order.Customer.EmailIndex), c => c.EmailIndex, cancellationToken);
@@ -95,8 +104,12 @@ public sealed class CustomerDirectory(OrdersDbContext db, OrdersArchiveDbContext
         AddNameTokens(customer, name);
     }
 
-    public async Task<long> NextNumberAsync(CancellationToken cancellationToken) =>
-        (await db.Customers.MaxAsync(c => (long?)c.Number, cancellationToken) ?? 0) + 1;
+    public async Task<long> NextNumberAsync(CancellationToken cancellationToken)
+    {
+        // The number is the tenant's largest plus one: writers that make customers at once take turns (PostgreSQL).
+        await db.LockAsync($"customer-number:{tenant.TenantId}", cancellationToken);
+        return (await db.Customers.MaxAsync(c => (long?)c.Number, cancellationToken) ?? 0) + 1;
+    }
 
     /// <summary>The customer's own id and those of the duplicates merged into it: the orders of all of them are its history.</summary>
     public async Task<List<Guid>> IdsOfAsync(Guid id, CancellationToken cancellationToken) =>

@@ -59,8 +59,9 @@ public static class ListOrders
     {
         var counted = await db.Database
             .SqlQuery<long>($"""
-                SELECT coalesce(sum(orders), 0) AS "Value" FROM order_counts
-                WHERE tenant_id = {tenant} AND ({status?.ToString()} IS NULL OR status = {status?.ToString()}) AND ({channel} IS NULL OR channel = {channel})
+                SELECT CAST(coalesce(sum(orders), 0) AS bigint) AS "Value" FROM order_counts
+                WHERE tenant_id = {tenant} AND (CAST({status?.ToString()} AS text) IS NULL OR status = {status?.ToString()})
+                  AND (CAST({channel} AS text) IS NULL OR channel = {channel})
                 """)
             .SingleAsync(cancellationToken);
         return (int)counted;

@@ -108,6 +108,10 @@ public static class PlaceOrder
 
         return await idempotency.ExecuteAsync(db, "orders.place", idempotencyKey, request, async ct =>
         {
+            // Two placements with one external reference at once: on PostgreSQL the second waits here, then finds the
+            // first one's order (docs/adr/0024).
+            if (request.ExternalRef is { Length: > 0 } reference)
+                await db.LockAsync($"external-ref:{tenantId}:{request.Channel}:{reference.Trim()}", ct);
             if (request.ExternalRef is { Length: > 0 } externalRef
                 && await references.FindAsync(request.Channel, externalRef.Trim(), ct) is { } existing)
             {
@@ -155,6 +159,9 @@ public static class OrderNumbers
     /// </summary>
     public static async Task<long> ReserveAsync(OrdersDbContext db, int count, CancellationToken cancellationToken)
     {
+        // Several instances place orders at once on PostgreSQL: the counter is read and written by one of them at a time,
+        // until its transaction ends (a tenant's first order has no row yet to lock, hence a lock on its name).
+        await db.LockAsync("order-number:" + db.CurrentTenantId, cancellationToken);
         var sequence = await db.NumberSequences.FirstOrDefaultAsync(cancellationToken);
         if (sequence is null)
         {

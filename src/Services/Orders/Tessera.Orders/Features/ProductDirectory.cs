@@ -4,6 +4,7 @@ using Tessera.Catalog.Contracts;
 using Tessera.Orders.Data;
 using Tessera.Orders.Domain;
 using Tessera.ServiceDefaults.Api;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Json;
 
 namespace Tessera.Orders.Features;
@@ -62,6 +63,9 @@ public sealed class ProductDirectory(OrdersDbContext db, CatalogProducts catalog
     public static async Task RememberAsync(OrdersDbContext db, string sku, string name, string unit, long version, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        // Two placements that both fetched a new product from the catalog would both insert it on PostgreSQL; the
+        // second waits here and updates instead (docs/adr/0024).
+        await db.LockAsync($"known-product:{db.CurrentTenantId}:{sku}", cancellationToken);
         var existing = await db.KnownProducts.FirstOrDefaultAsync(p => p.Sku == sku, cancellationToken);
         if (existing is null)
             db.KnownProducts.Add(new KnownProduct { Sku = sku, Name = name, Unit = unit, Version = version, UpdatedAt = now });

@@ -32,9 +32,10 @@ public static class PersonalDataEndpoints
         CancellationToken cancellationToken)
     {
         var current = ring.Current.Current;
-        var live = await KeyVersions(db.Database, "SELECT customer_name AS Value FROM orders", cancellationToken);
-        var archived = await KeyVersions(archive.Database,
-            "SELECT json_extract(document, '$.customer.name') AS Value FROM archived_orders", cancellationToken);
+        var live = await KeyVersions(db.Database, "SELECT customer_name AS \"Value\" FROM orders", cancellationToken);
+        var archived = await KeyVersions(archive.Database, archive.IsPostgres
+            ? "SELECT (document::json -> 'customer' ->> 'name') AS \"Value\" FROM archived_orders"
+            : "SELECT json_extract(document, '$.customer.name') AS Value FROM archived_orders", cancellationToken);
         var versions = live.Keys.Union(archived.Keys).Order().ToList();
         var usage = versions.Select(v => new KeyUsageDto(v, live.GetValueOrDefault(v), archived.GetValueOrDefault(v))).ToList();
         return TypedResults.Ok(new PersonalDataStatusDto(current, usage, usage.All(u => u.KeyVersion == current)));

@@ -92,7 +92,9 @@ internal sealed class ReencryptionJob(Standby standby,
         }
 
         var archived = await archive.Orders
-            .FromSqlRaw("SELECT * FROM archived_orders WHERE json_extract(document, '$.customer.name') NOT LIKE {0} LIMIT {1}", prefix + "%", BatchSize)
+            .FromSqlRaw(archive.IsPostgres
+                ? "SELECT * FROM archived_orders WHERE (document::json -> 'customer' ->> 'name') NOT LIKE {0} LIMIT {1}"
+                : "SELECT * FROM archived_orders WHERE json_extract(document, '$.customer.name') NOT LIKE {0} LIMIT {1}", prefix + "%", BatchSize)
             .IgnoreQueryFilters()
             .ToListAsync(cancellationToken);
         if (archived.Count > 0)

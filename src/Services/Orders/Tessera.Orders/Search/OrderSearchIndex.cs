@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Tessera.Orders.Domain;
 using Tessera.Orders.Features;
+using Tessera.ServiceDefaults.Data;
 
 namespace Tessera.Orders.Search;
 
@@ -76,8 +77,18 @@ public static class OrderSearchIndex
     /// </summary>
     public static async Task<List<(long SearchId, string Text)>> AddNewAsync(DbContext db, IEnumerable<Order> orders, CancellationToken cancellationToken)
     {
+        var list = orders as IReadOnlyList<Order> ?? orders.ToList();
+        if (db is ServiceDbContext { IsPostgres: true })
+        {
+            // Ids from the column's own sequence: writers of other transactions take theirs from it too, and an id above
+            // the sequence would be handed out again later (SQLite's AUTOINCREMENT follows the largest id instead).
+            var ids = await db.Database.SqlQuery<long>(
+                    $"SELECT nextval(pg_get_serial_sequence('order_search', 'search_id')) AS \"Value\" FROM generate_series(1, {list.Count})")
+                .ToListAsync(cancellationToken);
+            return list.Select((order, i) => (ids[i], AddNew(db, order, ids[i]))).ToList();
+        }
         var searchId = (await db.Set<OrderSearchRow>().MaxAsync(r => (long?)r.SearchId, cancellationToken) ?? 0) + 1;
-        return orders.Select(order => (searchId, AddNew(db, order, searchId++))).ToList();
+        return list.Select(order => (searchId, AddNew(db, order, searchId++))).ToList();
     }
 
     /// <summary>

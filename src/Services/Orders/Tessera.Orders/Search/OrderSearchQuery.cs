@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Orders.Contracts;
+using Tessera.ServiceDefaults.Data;
 
 namespace Tessera.Orders.Search;
 
@@ -89,7 +90,7 @@ public enum SearchDriver
 /// <see cref="TextHitLimit"/> matches), everything else from order_search.
 /// Paging is keyset on (sort value, search id), so page 1,000 costs what page 1 costs.
 /// </summary>
-public static class OrderSearchQuery
+public static partial class OrderSearchQuery
 {
     /// <summary>Free text considers at most this many matches (newest first); narrower words or filters find the rest.</summary>
     public const int TextHitLimit = 20_000;
@@ -237,16 +238,38 @@ public static class OrderSearchQuery
     private static DbCommand Command(DbContext db, string sql, IEnumerable<(string Name, object Value)> parameters)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
+        var postgres = db is ServiceDbContext { IsPostgres: true };
+        command.CommandText = postgres ? Postgres(sql) : sql;
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
-            parameter.Value = value;
+            // An id is a uuid in PostgreSQL and, as EF Core stores it in SQLite, upper-case text.
+            parameter.Value = value is Guid id && !postgres ? id.ToString().ToUpperInvariant() : value;
             command.Parameters.Add(parameter);
         }
         return command;
     }
+
+    /// <summary>
+    /// The same statement for PostgreSQL: its planner keeps statistics, so index hints go; the text index is pg_trgm's
+    /// (ILIKE, with the pattern characters of the text escaped); a derived table needs a name.
+    /// </summary>
+    internal static string Postgres(string sql)
+    {
+        sql = IndexHint().Replace(sql, "");
+        sql = TextMatch().Replace(sql, @"body ILIKE '%' || replace(replace(replace($1, '\', '\\'), '%', '\%'), '_', '\_') || '%'");
+        return CountedSubquery().Replace(sql, "$0 AS counted");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" INDEXED BY \w+")]
+    private static partial System.Text.RegularExpressions.Regex IndexHint();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"order_search_text MATCH '""' \|\| replace\((@p\d+), '""', '""""'\) \|\| '""'")]
+    private static partial System.Text.RegularExpressions.Regex TextMatch();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"LIMIT \d+\)$")]
+    private static partial System.Text.RegularExpressions.Regex CountedSubquery();
 
     /// <summary>Just past every text that starts with <paramref name="prefix"/> (SQLite compares text byte by byte, as UTF-8).</summary>
     private static string PrefixEnd(string prefix) => prefix + "\U0010FFFF";
@@ -285,7 +308,7 @@ public static class OrderSearchQuery
             case SearchDriver.Text:
                 // Materialized once: it drives the page and tells whether the match limit was reached.
                 sql.Append("WITH hits(id) AS MATERIALIZED (SELECT rowid FROM order_search_text WHERE order_search_text MATCH ")
-                    .Append(Parameter(Phrase(criteria.Text!))).Append(" ORDER BY rowid DESC LIMIT ").Append(TextHitLimit + 1).Append(") ");
+                    .Append(Phrase(Parameter(criteria.Text!))).Append(" ORDER BY rowid DESC LIMIT ").Append(TextHitLimit + 1).Append(") ");
                 driving = "hits JOIN order_search s ON s.search_id = hits.id";
                 break;
             // An exact order number, phone, e-mail or a reference prefix matches a handful of rows: its own index
@@ -357,8 +380,7 @@ public static class OrderSearchQuery
             where.Add($"s.email_index = {Parameter(criteria.EmailIndex)}");
         if (criteria.Customers is not null)
         {
-            // Ids are stored as EF Core writes them: upper-case text.
-            var customers = criteria.Customers.Count == 0 ? "''" : string.Join(", ", criteria.Customers.Select(c => Parameter(c.ToString().ToUpperInvariant())));
+            var customers = criteria.Customers.Count == 0 ? "NULL" : string.Join(", ", criteria.Customers.Select(c => Parameter(c)));
             where.Add($"s.customer_id IS NOT NULL AND s.customer_id IN ({customers})");
         }
         // A SKU, tag or attribute table drives in its own (placed_at, search_id) order, which equals the order's: sorting
@@ -407,7 +429,7 @@ public static class OrderSearchQuery
             reader.GetString(4),
             reader.IsDBNull(5) ? null : reader.GetString(5),
             reader.GetString(6),
-            decimal.Parse(reader.GetString(7), CultureInfo.InvariantCulture),
+            reader.GetValue(7) is string total ? decimal.Parse(total, CultureInfo.InvariantCulture) : reader.GetDecimal(7),
             reader.GetInt32(8),
             new DateTimeOffset(reader.GetInt64(9), TimeSpan.Zero),
             JsonSerializer.Deserialize<List<string>>(reader.GetString(10)) ?? [],
@@ -416,5 +438,5 @@ public static class OrderSearchQuery
     }
 
     /// <summary>Free text as one FTS5 phrase: trigrams match it anywhere, case-insensitively; quotes cannot break out.</summary>
-    private static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Phrase(string parameter) => $"'\"' || replace({parameter}, '\"', '\"\"') || '\"'";
 }
