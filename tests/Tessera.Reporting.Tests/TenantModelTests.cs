@@ -23,6 +23,17 @@ public sealed class TenantModelTests(ReportingFactory factory) : IClassFixture<R
     }
 
     [Fact]
+    public async Task One_model_added_many_times_at_once_is_created_once()
+    {
+        var shop = new Shop(factory);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => shop.AddModelAsync("ads_once", "-- layer: ads\nselect 1 as x")));
+
+        responses.Count(r => r.StatusCode == HttpStatusCode.Created).ShouldBe(1);
+        responses.Count(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBe(7);
+    }
+
+    [Fact]
     public async Task A_model_added_through_the_api_is_in_the_dag_and_the_catalogue_and_runs()
     {
         var shop = await ShopWithSalesAsync();

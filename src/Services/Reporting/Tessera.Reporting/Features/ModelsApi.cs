@@ -7,6 +7,7 @@ using Tessera.Reporting.Modeling;
 using Tessera.Reporting.Ods;
 using Tessera.Reporting.Warehouse;
 using Tessera.ServiceDefaults.Api;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Tenancy;
@@ -104,6 +105,10 @@ public static class ModelsApi
         var row = new TenantModel { Name = request.Name, Sql = request.Sql!, CreatedBy = user.Actor(), CreatedAt = now, UpdatedAt = now, Version = 1 };
         await using (var transaction = await db.BeginWriteAsync(cancellationToken))
         {
+            // Checked again inside the write: two creates of one name at once make one model and one 409.
+            await db.LockAsync($"tenant-model:{tenant.TenantId}:{request.Name}", cancellationToken);
+            if (await db.TenantModels.AnyAsync(m => m.Name == request.Name, cancellationToken))
+                return Problems.Conflict("The model exists", $"Model '{request.Name}' exists already; change it with PUT /api/reporting/models/{request.Name}.");
             db.TenantModels.Add(row);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

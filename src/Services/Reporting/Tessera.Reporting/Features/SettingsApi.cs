@@ -10,6 +10,7 @@ using Tessera.Reporting.Ods;
 using Tessera.Reporting.Runs;
 using Tessera.Reporting.Warehouse;
 using Tessera.ServiceDefaults.Api;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Errors;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Tenancy;
@@ -119,6 +120,7 @@ public static class SettingsApi
             return Problems.Validation("models", $"No model is named '{unknown}'.");
         await tenants.SettingsAsync(tenant.TenantId!, cancellationToken);
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await db.LockAsync($"schedule:{tenant.TenantId}:{name}", cancellationToken);
         var row = await db.Schedules.FirstOrDefaultAsync(s => s.Name == name, cancellationToken);
         if (row is null)
         {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Tessera.Reporting.Contracts;
 using Tessera.Reporting.Data;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Tenancy;
 
 namespace Tessera.Reporting.Ods;
@@ -44,6 +45,8 @@ public sealed class TenantDirectory(IServiceScopeFactory scopes, IOptions<Report
     private async Task<ReportingSettings> RegisterAsync(ReportingDbContext db, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        // A tenant's first requests at once register it once (PostgreSQL; SQLite has one writer anyway).
+        await db.LockAsync($"reporting-tenant:{db.CurrentTenantId}", cancellationToken);
         var existing = await db.Settings.FirstOrDefaultAsync(cancellationToken);
         if (existing is not null)
             return existing;
