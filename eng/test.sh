@@ -27,10 +27,10 @@ fi
 dotnet build Tessera.slnx -c Release
 dotnet test Tessera.slnx -c Release --no-build --blame-hang-timeout 10m \
     --filter "FullyQualifiedName!~Tessera.System.Tests&FullyQualifiedName!~Tessera.Browser.Tests"
-# The suites whose services run on PostgreSQL already (docs/adr/0024), again on the scale profile: each factory gets a
-# database of its own on a throwaway PostgreSQL server that the test process starts on a free 127.0.0.1 port.
+# The suites that touch data or messaging, again on PostgreSQL (docs/adr/0024): each factory gets a database of its own
+# on a throwaway PostgreSQL server that the test process starts on a free 127.0.0.1 port.
 TESSERA_TEST_PROFILE=scale dotnet test Tessera.slnx -c Release --no-build --blame-hang-timeout 10m \
-    --filter "FullyQualifiedName~Tessera.Catalog.Tests|FullyQualifiedName~Tessera.Orders.Tests|FullyQualifiedName~Tessera.Inventory.Tests|FullyQualifiedName~Tessera.Procurement.Tests|FullyQualifiedName~Tessera.Logistics.Tests|FullyQualifiedName~Tessera.Finance.Tests|FullyQualifiedName~Tessera.Reporting.Tests|FullyQualifiedName~Tessera.Messaging.Tests"
+    --filter "FullyQualifiedName~Tessera.Catalog.Tests|FullyQualifiedName~Tessera.Orders.Tests|FullyQualifiedName~Tessera.Inventory.Tests|FullyQualifiedName~Tessera.Procurement.Tests|FullyQualifiedName~Tessera.Logistics.Tests|FullyQualifiedName~Tessera.Finance.Tests|FullyQualifiedName~Tessera.Reporting.Tests|FullyQualifiedName~Tessera.Web.Tests|FullyQualifiedName~Tessera.Messaging.Tests"
 dotnet test tests/Tessera.System.Tests -c Release --no-build --blame-hang-timeout 10m
 # What the route matrix covered (docs/security.md): one line per check, then anything exempt.
 cat tests/Tessera.System.Tests/bin/Release/net10.0/route-matrix.txt

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Tessera.ServiceDefaults.Security;
 using Tessera.Testing;
 using Tessera.Web.Data;
+using Tessera.Web.Operations;
 using InventoryDb = inventory::Tessera.Inventory.Data.InventoryDbContext;
 using InventoryProgram = inventory::Program;
 
@@ -123,7 +124,10 @@ public sealed class ConsoleFactory : ServiceFactory<Program, WebDbContext>, IAsy
     public ConsoleInventory Inventory { get; }
     public WebhookReceiver Webhook { get; private set; } = null!;
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> Settings => ConsoleSettings;
+
+    /// <summary>The settings of every instance of this front-end: the second one's too (<see cref="SecondInstance"/>).</summary>
+    private Dictionary<string, string?> ConsoleSettings => new()
     {
         ["Tessera:Bootstrap:AdminPassword"] = AdminPassword,
         ["Tessera:RateLimit:SignInPerMinute"] = "1000",
@@ -150,4 +154,19 @@ public sealed class ConsoleFactory : ServiceFactory<Program, WebDbContext>, IAsy
     }
 
     public Task<T> WebQueryAsync<T>(Func<WebDbContext, Task<T>> query) => QueryAsync(null, query);
+
+    /// <summary>Another instance of the front-end on this one's database and data folder, its console on as well (dispose it).</summary>
+    public Instance SecondInstance() => new(this);
+
+    public sealed class Instance(ConsoleFactory first) : ServiceFactory<Program, WebDbContext>(first.DataDir)
+    {
+        protected override IDictionary<string, string?> Settings => first.ConsoleSettings;
+    }
+
+    /// <summary>Who holds the console's lease now.</summary>
+    public Task<string?> LeaseHolderAsync() =>
+        WebQueryAsync(db => db.Database.SqlQuery<string>($"SELECT holder AS \"Value\" FROM operations_leases WHERE name = {ConsoleLease.Name}").FirstOrDefaultAsync());
+
+    /// <summary>The name this instance holds the console's lease under.</summary>
+    public string Holder => Services.GetRequiredService<ConsoleHolder>().Name;
 }

@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.ServiceDefaults.Json;
 using Tessera.Testing;
+using Tessera.Web.Data;
 
 namespace Tessera.Web.Tests;
 
@@ -145,5 +147,12 @@ public sealed class GatewayTests(GatewayFactory factory) : IClassFixture<Gateway
         var response = await Client(await TokenAsync()).PostAsJsonAsync("/api/tenants",
             new { id, name = id + " Ltd", admin = new { username = admin, password = admin + "-password-1" } });
         response.StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public void The_migrations_create_every_mapped_table_and_column()
+    {
+        using var scope = factory.Services.CreateScope();
+        SchemaAssert.MatchesModel(scope.ServiceProvider.GetRequiredService<WebDbContext>());
     }
 }

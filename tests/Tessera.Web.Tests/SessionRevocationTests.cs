@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Tessera.ServiceDefaults.Json;
 using Tessera.Testing;
 
@@ -159,6 +160,22 @@ public sealed class SessionRevocationTests(GatewayFactory factory) : IClassFixtu
 
     private static bool SentToSignIn(HttpResponseMessage response) =>
         response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location!.ToString().Contains("/signin", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Passwords_and_refresh_tokens_are_stored_only_as_hashes()
+    {
+        var (_, user, password) = await UserAsync();
+        var grant = await GrantAsync(user, password);
+        var refreshed = Read(await (await RefreshAsync(grant.RefreshToken)).Content.ReadAsStringAsync());
+
+        await using var scope = factory.Services.CreateAsyncScope();
+        var stored = await StoredText.ReadAsync(scope.ServiceProvider.GetRequiredService<Tessera.Web.Data.WebDbContext>());
+
+        stored.ShouldContain(user);
+        stored.ShouldNotContain(password);
+        foreach (var token in new[] { grant.RefreshToken, refreshed.RefreshToken })
+            stored.ShouldNotContain(token.Split('.')[1]);
+    }
 
     [Fact]
     public async Task A_session_cookie_replayed_after_sign_out_opens_nothing()

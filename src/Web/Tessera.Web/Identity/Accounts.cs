@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Json;
 using Tessera.ServiceDefaults.Security;
 using Tessera.Web.Data;
@@ -80,6 +81,9 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
     private async Task CountFailureAsync(string tenant, string username, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        // Failed sign-ins at once on PostgreSQL would read the same count (or both insert the first): each waits here for
+        // the one before it, so every failure is counted and the lock comes at exactly the configured count (docs/adr/0024).
+        await db.LockAsync($"sign-in:{tenant}:{username}", cancellationToken);
         var record = await db.SignInFailures.FirstOrDefaultAsync(f => f.TenantId == tenant && f.Username == username, cancellationToken);
         if (record is null)
         {
@@ -132,14 +136,19 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
     public Task<List<UserRecord>> UsersAsync(string tenant, CancellationToken cancellationToken) =>
         db.Users.AsNoTracking().Where(u => u.TenantId == tenant).OrderBy(u => u.Username).ToListAsync(cancellationToken);
 
-    public async Task CreateTenantAsync(TenantRecord tenant, string adminUsername, string adminPassword, CancellationToken cancellationToken)
+    /// <summary>Creates the tenant with its first administrator; false when a tenant with its id exists already.</summary>
+    public async Task<bool> CreateTenantAsync(TenantRecord tenant, string adminUsername, string adminPassword, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await LockUsersAsync(tenant.Id, cancellationToken);
+        if (await db.Tenants.AnyAsync(t => t.Id == tenant.Id, cancellationToken))
+            return false;
         tenant.CreatedAt = clock.GetUtcNow();
         db.Tenants.Add(tenant);
         db.Users.Add(NewUser(tenant.Id, adminUsername, null, adminPassword, [Roles.Admin]));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<AccountResult> CreateUserAsync(string tenant, string username, string? displayName, string password, IReadOnlyCollection<string> roles,
@@ -148,6 +157,7 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
         if (CheckRoles(roles) is { } invalid)
             return invalid;
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await LockUsersAsync(tenant, cancellationToken);
         if (await db.Users.AnyAsync(u => u.TenantId == tenant && u.Username == username, cancellationToken))
             return AccountResult.Fail("username", $"A user named '{username}' already exists.");
         db.Users.Add(NewUser(tenant, username, displayName, password, roles));
@@ -167,6 +177,7 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
         if (CheckRoles(roles) is { } invalid)
             return invalid;
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await LockUsersAsync(tenant, cancellationToken);
         var user = await db.Users.FirstOrDefaultAsync(u => u.TenantId == tenant && u.Username == username, cancellationToken);
         if (user is null)
             return AccountResult.Fail("username", $"No user named '{username}' exists.");
@@ -201,6 +212,7 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
         IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await LockUsersAsync(tenant, cancellationToken);
         if (!await db.Tenants.AnyAsync(t => t.Id == tenant, cancellationToken))
             db.Tenants.Add(new TenantRecord { Id = tenant, Name = tenantName, CreatedAt = clock.GetUtcNow() });
 
@@ -222,6 +234,13 @@ public sealed class Accounts(WebDbContext db, IPasswordHasher<UserRecord> hasher
         await transaction.CommitAsync(cancellationToken);
         return changed;
     }
+
+    /// <summary>
+    /// Changes to a tenant and its users check before they write — a free username, one enabled administrator left, the
+    /// tenant not there yet (several instances starting together create the demo tenant once). On PostgreSQL they take
+    /// their turn per tenant, as SQLite's single writer makes them (docs/adr/0024).
+    /// </summary>
+    private Task LockUsersAsync(string tenant, CancellationToken cancellationToken) => db.LockAsync($"users:{tenant}", cancellationToken);
 
     private static AccountResult? CheckRoles(IReadOnlyCollection<string> roles)
     {

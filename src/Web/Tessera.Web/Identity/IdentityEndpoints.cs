@@ -149,6 +149,8 @@ public static class IdentityEndpoints
         return TypedResults.NoContent();
     }
 
+    private static ProblemHttpResult TenantExists(string id) => Problems.Conflict("Tenant already exists", $"A tenant with id '{id}' already exists.");
+
     private static TokenResponse Tokens(SignedTokenCodec codec, SessionSettings settings, UserRecord user, string sessionId, string refreshToken)
     {
         var token = codec.Issue(user.Username, user.TenantId, user.RoleList, TokenAudiences.Api, settings.AccessTokenLifetime, sessionId);
@@ -164,7 +166,7 @@ public static class IdentityEndpoints
         [FromKeyedServices(TokenAudiences.Internal)] SignedTokenCodec codec, CancellationToken cancellationToken)
     {
         if (await accounts.TenantExistsAsync(request.Id, cancellationToken))
-            return Problems.Conflict("Tenant already exists", $"A tenant with id '{request.Id}' already exists.");
+            return TenantExists(request.Id);
         var tenant = new TenantRecord
         {
             Id = request.Id,
@@ -189,7 +191,9 @@ public static class IdentityEndpoints
                 return Problems.Unavailable("Finance", "The tenant's books could not be opened, so the tenant was not created. Send the request again in a moment.");
             }
         }
-        await accounts.CreateTenantAsync(tenant, request.Admin.Username, request.Admin.Password, cancellationToken);
+        // Checked again where it is written: the same tenant created twice at once is created once.
+        if (!await accounts.CreateTenantAsync(tenant, request.Admin.Username, request.Admin.Password, cancellationToken))
+            return TenantExists(request.Id);
         return TypedResults.Created($"/api/tenants/{tenant.Id}",
             new TenantCreated(tenant.Id, tenant.Name, request.Admin.Username, tenant.TimeZone, tenant.Currency, chart));
     }

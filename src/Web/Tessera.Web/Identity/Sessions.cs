@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Security;
 using Tessera.ServiceDefaults.Telemetry;
 using Tessera.Web.Data;
@@ -41,7 +42,7 @@ public sealed record RefreshOutcome(UserRecord? User, string? SessionId, string?
 
 /// <summary>
 /// Reads sessions for every authenticated request, from memory for a few seconds (<see cref="SessionSettings.RecheckEvery"/>)
-/// and from web.db after that; a revocation in this process drops the memory at once.
+/// and from the front-end's database after that; a revocation in this process drops the memory at once.
 /// </summary>
 public sealed class SessionCache(IMemoryCache cache, IServiceScopeFactory scopes, IOptions<SessionSettings> options, TimeProvider clock)
 {
@@ -130,7 +131,9 @@ public sealed class Sessions(WebDbContext db, SessionCache cache, IOptions<Sessi
         var (sessionId, secret) = (refreshToken[..dot], refreshToken[(dot + 1)..]);
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == sessionId && s.Kind == SessionKind.Api, cancellationToken);
+        // The session stays locked until this refresh commits (PostgreSQL; SQLite has one writer anyway): the same refresh
+        // token presented twice at once is honoured once, and the second is seen as a replay (docs/adr/0024).
+        var session = await db.Sessions.Where(s => s.Id == sessionId && s.Kind == SessionKind.Api).ForUpdate().FirstOrDefaultAsync(cancellationToken);
         if (session is null)
             return Refused("the refresh token is not known");
         var user = await db.Users.FirstAsync(u => u.Id == session.UserId, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Data;
 using Tessera.Web.Data;
 
 namespace Tessera.Web.Operations;
@@ -70,6 +71,10 @@ public sealed class AlertBook(WebDbContext db, IOptions<AlertOptions> options, T
     {
         var now = clock.GetUtcNow();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        // Raising reads the open alerts, then adds those not open: instances that apply rounds at once on PostgreSQL take
+        // their turn here, so the second finds what the first raised instead of failing on the one-open-alert index
+        // (docs/adr/0024).
+        await db.LockAsync(AlertsLock, cancellationToken);
         var open = await db.Alerts.Where(a => a.ClearedAt == null).ToListAsync(cancellationToken);
         var found = conditions.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.First());
         foreach (var alert in open.Where(a => !found.ContainsKey(a.Key)))
@@ -91,6 +96,8 @@ public sealed class AlertBook(WebDbContext db, IOptions<AlertOptions> options, T
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private const string AlertsLock = "operations:alerts";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

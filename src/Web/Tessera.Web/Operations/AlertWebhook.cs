@@ -30,8 +30,11 @@ public sealed class AlertWebhook(IHttpClientFactory clients, WebDbContext db, IO
         var due = await db.Alerts
             .Where(a => (a.RaiseSentAt == null || (a.ClearedAt != null && a.ClearSentAt == null)) && a.NextAttemptAt <= now)
             .OrderBy(a => a.Id).Take(100).ToListAsync(cancellationToken);
+        var clearingDue = false;
         foreach (var alert in due)
         {
+            if (!await ClaimAsync(alert, cancellationToken))
+                continue;
             var error = await SendAsync(url, alert, cancellationToken);
             var at = clock.GetUtcNow();
             if (error is null)
@@ -44,6 +47,7 @@ public sealed class AlertWebhook(IHttpClientFactory clients, WebDbContext db, IO
                 // A cleared alert whose raise just went out has its clearing to send too, at once.
                 alert.NextAttemptAt = at;
                 alert.LastError = null;
+                clearingDue |= alert.ClearedAt is not null && alert.ClearSentAt is null;
             }
             else
             {
@@ -53,16 +57,34 @@ public sealed class AlertWebhook(IHttpClientFactory clients, WebDbContext db, IO
                 logger.LogWarning("The alert webhook refused alert {AlertId} (attempt {Attempt}): {Error}; trying again at {NextAttemptAt:u}",
                     alert.Id, alert.Attempts, error, alert.NextAttemptAt);
             }
+            await using var transaction = await db.BeginWriteAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-        if (due.Count == 0)
-            return;
-        await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         // A cleared alert whose raise was just sent is due again now: send its clearing in the same round.
-        if (due.Any(a => a.RaiseSentAt is not null && a.ClearedAt is not null && a.ClearSentAt is null && a.Attempts == 0))
+        if (clearingDue)
             await DeliverDueAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Takes the alert for this delivery if nobody has since it was read: its next attempt moves past the time a delivery
+    /// can take, in one conditional update. Another instance delivering at the same moment (a round still running after
+    /// its lease ran out, beside the new holder's) then finds it changed and leaves it, so each notification is sent
+    /// once; if this process stops before it records the delivery, the alert is due again when the claim runs out.
+    /// </summary>
+    private async Task<bool> ClaimAsync(AlertRecord alert, CancellationToken cancellationToken)
+    {
+        var until = clock.GetUtcNow() + ClaimFor;
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var claimed = await db.Alerts
+            .Where(a => a.Id == alert.Id && a.NextAttemptAt == alert.NextAttemptAt && a.RaiseSentAt == alert.RaiseSentAt && a.ClearSentAt == alert.ClearSentAt)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.NextAttemptAt, until), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return claimed == 1;
+    }
+
+    /// <summary>Longer than one delivery may take (the client's timeout is 10 s).</summary>
+    private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(1);
 
     public static TimeSpan Backoff(int attempts, AlertOptions settings)
     {

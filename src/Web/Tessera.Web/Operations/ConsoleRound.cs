@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Hosting;
 using Tessera.ServiceDefaults.Json;
 using Tessera.Web.Data;
@@ -45,6 +46,9 @@ public sealed class ConsoleRound(
         var fresh = await Task.WhenAll(services.Select(s => probe.ProbeAsync(s, tenants, stored.GetValueOrDefault(s), alertOptions.Value, cancellationToken)));
         await using (var transaction = await db.BeginWriteAsync(cancellationToken))
         {
+            // The round of the lease's holder and a replay on any instance's page store snapshots at once on PostgreSQL:
+            // they take their turn, so a service's first snapshot is inserted once (docs/adr/0024).
+            await db.LockAsync("operations:snapshots", cancellationToken);
             var rows = await db.ServiceSnapshots.ToDictionaryAsync(r => r.Service, cancellationToken);
             foreach (var snapshot in fresh)
             {
@@ -102,7 +106,7 @@ public sealed class ConsoleMonitor(IServiceScopeFactory scopes, IOptions<Console
         {
             await last.ServiceProvider.GetRequiredService<ConsoleLease>().ReleaseAsync(CancellationToken.None);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException or ObjectDisposedException)
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or ObjectDisposedException)
         {
             logger.LogWarning(ex, "Could not hand back the operations console's lease; another instance takes it when it expires");
         }

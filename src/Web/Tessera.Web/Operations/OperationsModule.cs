@@ -38,6 +38,7 @@ public static class OperationsModule
         services.AddScoped<InvariantSchedule>();
         services.AddScoped<AlertBook>();
         services.AddScoped<AlertWebhook>();
+        services.AddSingleton<ConsoleHolder>();
         services.AddScoped<ConsoleLease>();
         services.AddScoped<ConsoleRound>();
         services.AddHostedService<ConsoleMonitor>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Tessera.Inventory.Contracts;
 using Tessera.Procurement.Contracts;
+using Tessera.ServiceDefaults.Data;
 using Tessera.ServiceDefaults.Security;
 using Tessera.Web.Data;
 using Tessera.Web.FrontEnd;
@@ -78,7 +79,9 @@ public sealed class IndexModel(WebDbContext db, TenantSettingsProvider tenants, 
 
         await using (var transaction = await db.BeginWriteAsync(cancellationToken))
         {
-            var tenant = await db.Tenants.FirstAsync(t => t.Id == Tenant, cancellationToken);
+            // Locked until saved (PostgreSQL; SQLite has one writer anyway): of two saves at once, the second sees the first's
+            // version and is told so, instead of failing at its update (docs/adr/0024).
+            var tenant = await db.Tenants.Where(t => t.Id == Tenant).ForUpdate().FirstAsync(cancellationToken);
             if (tenant.Version != Version)
             {
                 Problems.Add(ProblemExtensions.Local("Someone else changed the settings meanwhile.", "Reload the page and apply your change again."));
