@@ -99,7 +99,17 @@ public static class TestProfile
     private static T Start<T>(Func<string, Task<T>> start) where T : LocalServer
     {
         var folder = Path.Combine(Path.GetTempPath(), $"tessera-{typeof(T).Name.ToLowerInvariant()}-{Guid.NewGuid():N}");
-        var server = start(folder).GetAwaiter().GetResult();
+        T server;
+        try
+        {
+            server = start(folder).GetAwaiter().GetResult();
+        }
+        catch
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+            throw;
+        }
         Watch(server, folder);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {

@@ -59,7 +59,16 @@ public sealed class LocalPostgres : LocalServer
                 File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         var server = new LocalPostgres(folder, port, (await File.ReadAllTextAsync(passwordFile, cancellationToken)).Trim());
-        await server.StartAsync(fresh, durable, cancellationToken);
+        try
+        {
+            await server.StartAsync(fresh, durable, cancellationToken);
+        }
+        catch
+        {
+            // A server that started but never became ready is not left running.
+            await server.StopAsync(TimeSpan.FromSeconds(10));
+            throw;
+        }
         return server;
     }
 
